@@ -1,0 +1,124 @@
+// swift-tools-version:6.0
+// Trawl: a crawler and search server for one Python framework ecosystem per profile.
+// Modules depend downward only: trawl (CLI) → sources/enrichers/stores → TrawlCore.
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Trawl",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "trawl", targets: ["trawl"]),
+        .plugin(name: "LintProfiles", targets: ["LintProfiles"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    ],
+    targets: [
+        // The built-in profiles: the YAML files in profiles/ compiled into the binary by a build-tool plugin,
+        // so an installed `trawl` knows them from any working directory.
+        .target(
+            name: "ProfileData",
+            path: "profiles",
+            plugins: [.plugin(name: "EmbedProfiles")]
+        ),
+        .executableTarget(
+            name: "trawl-embed-profiles",
+            path: "Sources/ProfileEmbedder",
+            swiftSettings: strict
+        ),
+        .plugin(
+            name: "EmbedProfiles",
+            capability: .buildTool(),
+            dependencies: ["trawl-embed-profiles"]
+        ),
+        .plugin(
+            name: "LintProfiles",
+            capability: .command(
+                intent: .custom(verb: "lint-profiles", description: "Validate every profile YAML file of the package"),
+                permissions: []
+            ),
+            dependencies: ["trawl"]
+        ),
+
+        .target(
+            name: "TrawlCore",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "TrawlStore",
+            dependencies: [
+                "TrawlCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "TrawlPyPI",
+            dependencies: [
+                "TrawlCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "trawl",
+            dependencies: [
+                "TrawlCore",
+                "TrawlStore",
+                "TrawlPyPI",
+                "ProfileData",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // Loopback fakes shared by the test targets (an HTTP server that can misbehave on purpose).
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/TestSupport",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TrawlCoreTests",
+            dependencies: ["TrawlCore", "TestSupport", "ProfileData"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TrawlPyPITests",
+            dependencies: ["TrawlPyPI", "TrawlCore", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TrawlStoreTests",
+            dependencies: ["TrawlStore", "TrawlCore"],
+            swiftSettings: strict
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

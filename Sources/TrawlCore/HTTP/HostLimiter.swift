@@ -1,0 +1,81 @@
+import Synchronization
+
+/// Bounds the requests in flight per host and spaces their starts, so every upstream sees the
+/// politeness of DESIGN §3 however many tasks a crawl runs at once.
+public final class HostLimiter: Sendable {
+    private struct Gate {
+        var limit: Int
+        var minimumInterval: Duration
+        var inFlight = 0
+        var lastStart: ContinuousClock.Instant?
+        var waiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let gates = Mutex<[String: Gate]>([:])
+
+    public init() {}
+
+    /// Runs `body` once a slot for `host` is free.
+    public func withPermit<T: Sendable>(
+        host: String, limit: Int, minimumInterval: Duration, _ body: () async throws -> T
+    ) async throws -> T {
+        await acquire(host: host, limit: max(1, limit), minimumInterval: minimumInterval)
+        defer { release(host: host) }
+        try await spaceStart(host: host)
+        return try await body()
+    }
+
+    private func acquire(host: String, limit: Int, minimumInterval: Duration) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let resumeNow = gates.withLock { gates -> Bool in
+                var gate = gates[host] ?? Gate(limit: limit, minimumInterval: minimumInterval)
+                gate.limit = limit
+                gate.minimumInterval = minimumInterval
+                defer { gates[host] = gate }
+                if gate.inFlight < gate.limit {
+                    gate.inFlight += 1
+                    return true
+                }
+                gate.waiters.append(continuation)
+                return false
+            }
+            if resumeNow { continuation.resume() }
+        }
+    }
+
+    private func release(host: String) {
+        let next = gates.withLock { gates -> CheckedContinuation<Void, Never>? in
+            guard var gate = gates[host] else { return nil }
+            defer { gates[host] = gate }
+            if gate.waiters.isEmpty {
+                gate.inFlight -= 1
+                return nil
+            }
+            return gate.waiters.removeFirst()  // the slot passes straight to the next waiter
+        }
+        next?.resume()
+    }
+
+    /// Waits until `minimumInterval` has passed since the previous start on this host.
+    private func spaceStart(host: String) async throws {
+        while true {
+            let wait = gates.withLock { gates -> Duration in
+                guard var gate = gates[host], gate.minimumInterval > .zero else { return .zero }
+                let now = ContinuousClock.now
+                if let last = gate.lastStart, now < last + gate.minimumInterval {
+                    return (last + gate.minimumInterval) - now
+                }
+                gate.lastStart = now
+                gates[host] = gate
+                return .zero
+            }
+            if wait == .zero { return }
+            try await Task.sleep(for: wait)
+        }
+    }
+
+    /// Requests currently in flight for `host` (for tests and metrics).
+    public func inFlight(host: String) -> Int {
+        gates.withLock { $0[host]?.inFlight ?? 0 }
+    }
+}

@@ -1,0 +1,24 @@
+/// The services Trawl talks to. Each has its own politeness limits and request counter.
+public enum Upstream: String, Sendable, CaseIterable, Codable, Hashable {
+    case pypi, github, clickhouse, pypistats, typesense, other
+
+    /// DESIGN §3 politeness: at most this many requests in flight per host.
+    public var defaultConcurrency: Int {
+        switch self {
+        case .pypi: 32
+        case .github: 10
+        case .clickhouse: 2
+        case .pypistats: 1
+        case .typesense: 8
+        case .other: 8
+        }
+    }
+
+    /// The shortest gap between two request starts (pypistats asks for ≤ 5 requests/s).
+    public var defaultMinimumInterval: Duration {
+        switch self {
+        case .pypistats: .milliseconds(200)
+        default: .zero
+        }
+    }
+}

@@ -1,0 +1,173 @@
+/// One package of a collection: the search document of DESIGN §6.
+///
+/// Every field has a neutral default so a document can be built up by sources and enrichers in
+/// turn; the JSON coding uses the snake_case field names users, the API and Typesense see.
+public struct PackageDocument: Codable, Sendable, Equatable {
+    public var name: String
+    public var normalizedName: String
+    public var version: String = ""
+    public var summary: String = ""
+    public var description: String = ""
+    public var descriptionContentType: String = ""
+    public var author: String = ""
+    public var maintainer: String = ""
+    public var license: String = ""
+    public var classifiers: [String] = []
+    public var keywords: [String] = []
+    public var requiresDist: [String] = []
+    public var requiresPython: String = ""
+    public var homePage: String = ""
+    public var docsURL: String = ""
+    public var projectURLs: [String: String] = [:]
+    /// Seconds since 1970 of the latest non-yanked release; 0 when unknown.
+    public var uploadTimestamp: Int64 = 0
+    public var yanked: Bool = false
+    public var versionMajor: Int = 0
+    public var versionMinor: Int = 0
+    public var versionBugfix: Int = 0
+    /// A string whose byte order is PEP 440 order (filled by the `versions` enricher).
+    public var versionSortable: String = ""
+    public var frameworkVersions: [String] = []
+    public var pythonVersions: [String] = []
+    public var githubURL: String = ""
+    public var githubStars: Int = 0
+    public var githubWatchers: Int = 0
+    public var githubForks: Int = 0
+    public var githubOpenIssues: Int = 0
+    public var githubUpdated: Int64 = 0
+    public var topics: [String] = []
+    public var readme: String = ""
+    public var changelog: String = ""
+    public var downloadLastDay: Int = 0
+    public var downloadLastWeek: Int = 0
+    public var downloadLastMonth: Int = 0
+    public var downloadTotal: Int = 0
+    public var downloadUpdated: Int64 = 0
+    public var healthScore: Int = 0
+    public var healthScoreBreakdown: [String: HealthRuleResult] = [:]
+    public var isOfficial: Bool = false
+    public var isVerified: Bool = false
+    public var isNew: Bool = false
+    public var profiles: [String] = []
+    public var discoveredBy: [String] = []
+    public var firstSeen: Int64 = 0
+    public var lastSynced: Int64 = 0
+    /// Set by a full crawl when a package is no longer discovered: kept, never silently dropped.
+    public var stale: Bool = false
+
+    public init(name: String) {
+        self.name = name
+        self.normalizedName = PackageName.normalize(name)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, version, summary, description, author, maintainer, license, classifiers, keywords
+        case normalizedName = "normalized_name"
+        case descriptionContentType = "description_content_type"
+        case requiresDist = "requires_dist"
+        case requiresPython = "requires_python"
+        case homePage = "home_page"
+        case docsURL = "docs_url"
+        case projectURLs = "project_urls"
+        case uploadTimestamp = "upload_timestamp"
+        case yanked
+        case versionMajor = "version_major"
+        case versionMinor = "version_minor"
+        case versionBugfix = "version_bugfix"
+        case versionSortable = "version_sortable"
+        case frameworkVersions = "framework_versions"
+        case pythonVersions = "python_versions"
+        case githubURL = "github_url"
+        case githubStars = "github_stars"
+        case githubWatchers = "github_watchers"
+        case githubForks = "github_forks"
+        case githubOpenIssues = "github_open_issues"
+        case githubUpdated = "github_updated"
+        case topics, readme, changelog
+        case downloadLastDay = "download_last_day"
+        case downloadLastWeek = "download_last_week"
+        case downloadLastMonth = "download_last_month"
+        case downloadTotal = "download_total"
+        case downloadUpdated = "download_updated"
+        case healthScore = "health_score"
+        case healthScoreBreakdown = "health_score_breakdown"
+        case isOfficial = "is_official"
+        case isVerified = "is_verified"
+        case isNew = "is_new"
+        case profiles
+        case discoveredBy = "discovered_by"
+        case firstSeen = "first_seen"
+        case lastSynced = "last_synced"
+        case stale
+    }
+
+    /// Decodes leniently: a stored document written by an older Trawl lacks newer fields, and
+    /// those take their defaults instead of failing the whole read.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func v<T: Decodable>(_ key: CodingKeys, _ fallback: T) throws -> T {
+            try c.decodeIfPresent(T.self, forKey: key) ?? fallback
+        }
+        name = try c.decode(String.self, forKey: .name)
+        normalizedName = try v(.normalizedName, PackageName.normalize(name))
+        version = try v(.version, "")
+        summary = try v(.summary, "")
+        description = try v(.description, "")
+        descriptionContentType = try v(.descriptionContentType, "")
+        author = try v(.author, "")
+        maintainer = try v(.maintainer, "")
+        license = try v(.license, "")
+        classifiers = try v(.classifiers, [])
+        keywords = try v(.keywords, [])
+        requiresDist = try v(.requiresDist, [])
+        requiresPython = try v(.requiresPython, "")
+        homePage = try v(.homePage, "")
+        docsURL = try v(.docsURL, "")
+        projectURLs = try v(.projectURLs, [:])
+        uploadTimestamp = try v(.uploadTimestamp, 0)
+        yanked = try v(.yanked, false)
+        versionMajor = try v(.versionMajor, 0)
+        versionMinor = try v(.versionMinor, 0)
+        versionBugfix = try v(.versionBugfix, 0)
+        versionSortable = try v(.versionSortable, "")
+        frameworkVersions = try v(.frameworkVersions, [])
+        pythonVersions = try v(.pythonVersions, [])
+        githubURL = try v(.githubURL, "")
+        githubStars = try v(.githubStars, 0)
+        githubWatchers = try v(.githubWatchers, 0)
+        githubForks = try v(.githubForks, 0)
+        githubOpenIssues = try v(.githubOpenIssues, 0)
+        githubUpdated = try v(.githubUpdated, 0)
+        topics = try v(.topics, [])
+        readme = try v(.readme, "")
+        changelog = try v(.changelog, "")
+        downloadLastDay = try v(.downloadLastDay, 0)
+        downloadLastWeek = try v(.downloadLastWeek, 0)
+        downloadLastMonth = try v(.downloadLastMonth, 0)
+        downloadTotal = try v(.downloadTotal, 0)
+        downloadUpdated = try v(.downloadUpdated, 0)
+        healthScore = try v(.healthScore, 0)
+        healthScoreBreakdown = try v(.healthScoreBreakdown, [:])
+        isOfficial = try v(.isOfficial, false)
+        isVerified = try v(.isVerified, false)
+        isNew = try v(.isNew, false)
+        profiles = try v(.profiles, [])
+        discoveredBy = try v(.discoveredBy, [])
+        firstSeen = try v(.firstSeen, 0)
+        lastSynced = try v(.lastSynced, 0)
+        stale = try v(.stale, false)
+    }
+}
+
+/// One rule's share of the health score: shown on the package page so the score explains itself.
+public struct HealthRuleResult: Codable, Sendable, Equatable {
+    public var points: Int
+    public var max: Int
+    public var why: String
+
+    public init(points: Int, max: Int, why: String) {
+        self.points = points
+        self.max = max
+        self.why = why
+    }
+}

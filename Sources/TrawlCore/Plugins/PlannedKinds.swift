@@ -1,0 +1,49 @@
+
+
+/// Descriptors of the plugin kinds of DESIGN §2 whose implementations have not landed yet. Profiles
+/// that use them validate today; a crawl skips such an entry with a warning. Each moves next to its
+/// implementation (as the type's `descriptor`) when that lands.
+public enum PlannedKinds {
+    public static let sources: [PluginDescriptor] = [
+        PluginDescriptor(kind: "pypi-classifiers", summary: "packages carrying trove classifiers (prefix match)", options: [
+            OptionSpec("classifiers", .stringList, required: true, help: "e.g. [\"Framework :: Plone\"]", check: Classifier.problem),
+        ]),
+        PluginDescriptor(kind: "pypi-requires", summary: "packages whose requires_dist names a project", options: [
+            OptionSpec("requires", .string, required: true, help: "the project name, e.g. flet"),
+        ]),
+        PluginDescriptor(kind: "pypi-names", summary: "explicit names and glob patterns matched against the simple index", options: [
+            OptionSpec("names", .stringList, required: true, help: "names or globs such as collective.*"),
+        ]),
+        PluginDescriptor(kind: "github-topic", summary: "repositories with a GitHub topic, mapped to their PyPI packages", options: [
+            OptionSpec("topic", .string, required: true),
+            OptionSpec("language", .string),
+            OptionSpec("accept", .stringList, allowed: ["name-prefix", "requires", "mentions"], help: "rules a hit's PyPI package must pass"),
+        ]),
+        PluginDescriptor(kind: "github-monorepo", summary: "package folders of one repository", options: [
+            OptionSpec("repo", .string, required: true, help: "owner/name", check: { $0.split(separator: "/").count == 2 ? nil : "'\($0)' is not owner/name" }),
+            OptionSpec("path", .string, required: true),
+            OptionSpec("exclude", .stringList),
+            OptionSpec("official", .bool),
+        ]),
+    ]
+
+    public static let enrichers: [PluginDescriptor] = [
+        PluginDescriptor(kind: "pypi", summary: "PyPI metadata (summary, classifiers, releases, …)"),
+        PluginDescriptor(kind: "versions", summary: "PEP 440 version fields (major/minor/bugfix, sortable key)"),
+        PluginDescriptor(kind: "github", summary: "stars, forks, issues, last push, topics from GitHub", options: [
+            OptionSpec("readme", .bool), OptionSpec("changelog", .bool),
+        ]),
+        PluginDescriptor(kind: "downloads", summary: "download counts (ClickHouse, pypistats fallback)"),
+        PluginDescriptor(kind: "health", summary: "an explainable 0-100 health score"),
+        PluginDescriptor(kind: "flags", summary: "is_new, is_verified, is_official"),
+        PluginDescriptor(kind: "categories", summary: "category and package-type facets from the profile's rules"),
+    ]
+}
+
+extension PluginRegistry {
+    /// Declares every planned kind not registered yet (registered implementations win).
+    public mutating func declarePlannedKinds() {
+        for descriptor in PlannedKinds.sources { declare(source: descriptor) }
+        for descriptor in PlannedKinds.enrichers { declare(enricher: descriptor) }
+    }
+}

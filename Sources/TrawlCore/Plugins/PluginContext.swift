@@ -1,0 +1,21 @@
+public import Logging
+
+/// What every plugin gets: the shared HTTP layer, the configuration, the store and a logger.
+/// Passing one value keeps plugin initializers uniform, which is what lets the registry build
+/// any kind from its name.
+public struct PluginContext: Sendable {
+    public var http: HTTPFetcher
+    public var config: TrawlConfig
+    public var store: any Store
+    public var logger: Logger
+    /// The key of the profile being run (or the target collection in manual mode).
+    public var profileKey: String
+
+    public init(http: HTTPFetcher, config: TrawlConfig, store: any Store, logger: Logger, profileKey: String) {
+        self.http = http
+        self.config = config
+        self.store = store
+        self.logger = logger
+        self.profileKey = profileKey
+    }
+}

@@ -1,0 +1,118 @@
+/// One ecosystem's configuration: how to discover its packages and what to add to them.
+/// Loaded from YAML (built-in, `./profiles/`, then a drop-in folder) and validated before use.
+public struct Profile: Sendable, Equatable {
+    public var key: String
+    public var name: String
+    public var description: String
+    public var sources: [PluginSpec]
+    public var enrichers: [PluginSpec]
+    public var categories: [String: CategoryRule]
+    public var types: [String: CategoryRule]
+    public var schedule: ProfileSchedule
+    /// Where the profile came from, for `profiles list` and for error messages.
+    public var origin: ProfileOrigin
+
+    public init(
+        key: String, name: String, description: String = "", sources: [PluginSpec], enrichers: [PluginSpec],
+        categories: [String: CategoryRule] = [:], types: [String: CategoryRule] = [:],
+        schedule: ProfileSchedule = .defaults, origin: ProfileOrigin
+    ) {
+        self.key = key
+        self.name = name
+        self.description = description
+        self.sources = sources
+        self.enrichers = enrichers
+        self.categories = categories
+        self.types = types
+        self.schedule = schedule
+        self.origin = origin
+    }
+
+    public func hasEnricher(_ kind: String) -> Bool {
+        enrichers.contains { $0.kind == kind }
+    }
+}
+
+/// One `sources:` or `enrichers:` entry: a registered kind and its validated options.
+public struct PluginSpec: Sendable, Equatable {
+    public var kind: String
+    public var options: PluginOptions
+    /// The line of the entry in its profile file (0 when built in code).
+    public var line: Int
+
+    public init(kind: String, options: PluginOptions = PluginOptions(), line: Int = 0) {
+        self.kind = kind
+        self.options = options
+        self.line = line
+    }
+}
+
+/// A facet rule: a package belongs to the category when one of its topics or keywords matches.
+public struct CategoryRule: Sendable, Equatable {
+    public var topics: [String]
+    public var keywords: [String]
+
+    public init(topics: [String] = [], keywords: [String] = []) {
+        self.topics = topics
+        self.keywords = keywords
+    }
+}
+
+/// When `trawl worker` runs each kind of job; nil disables one.
+public struct ProfileSchedule: Sendable, Equatable {
+    public var incremental: CronSchedule?
+    public var refresh: CronSchedule?
+    public var downloads: CronSchedule?
+    public var full: CronSchedule?
+
+    public static let fieldNames = ["incremental", "refresh", "downloads", "full"]
+
+    /// The seed system's timings: feeds every minute, refresh Sunday 02:00, downloads Sunday 04:00,
+    /// a full crawl on the 1st at 03:00, all UTC.
+    public static let defaultSpecs = [
+        "incremental": "*/1 * * * *", "refresh": "0 2 * * 0", "downloads": "0 4 * * 0", "full": "0 3 1 * *",
+    ]
+
+    public static var defaults: ProfileSchedule {
+        func parse(_ field: String) -> CronSchedule? { try? CronSchedule(parsing: defaultSpecs[field] ?? "") }
+        return ProfileSchedule(
+            incremental: parse("incremental"), refresh: parse("refresh"),
+            downloads: parse("downloads"), full: parse("full"))
+    }
+
+    public init(incremental: CronSchedule?, refresh: CronSchedule?, downloads: CronSchedule?, full: CronSchedule?) {
+        self.incremental = incremental
+        self.refresh = refresh
+        self.downloads = downloads
+        self.full = full
+    }
+}
+
+/// The layer a profile file belongs to; a later layer replaces an earlier profile with the same key.
+public enum ProfileLayer: Int, Sendable, Comparable, CustomStringConvertible {
+    case builtin = 0
+    case workingDirectory = 1
+    case dropIn = 2
+
+    public static func < (lhs: ProfileLayer, rhs: ProfileLayer) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    public var description: String {
+        switch self {
+        case .builtin: "built-in"
+        case .workingDirectory: "./profiles"
+        case .dropIn: "drop-in"
+        }
+    }
+}
+
+public struct ProfileOrigin: Sendable, Equatable, CustomStringConvertible {
+    public var path: String
+    public var layer: ProfileLayer
+
+    public init(path: String, layer: ProfileLayer) {
+        self.path = path
+        self.layer = layer
+    }
+
+    public var description: String { "\(path) (\(layer))" }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import TrawlCore
+
+/// One JSON shape for stored documents: sorted keys so identical documents are identical bytes
+/// (a rerun that changes nothing writes the same text).
+enum DocumentCoding {
+    static func encode(_ document: PackageDocument) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(document), as: UTF8.self)
+    }
+
+    static func decode(_ text: String) throws -> PackageDocument {
+        try JSONDecoder().decode(PackageDocument.self, from: Data(text.utf8))
+    }
+
+    /// The list fields indexed as terms, by field name.
+    static func terms(of document: PackageDocument) -> [(String, String)] {
+        var terms: [(String, String)] = []
+        func add(_ field: String, _ values: [String]) {
+            for value in Set(values) where !value.isEmpty { terms.append((field, value)) }
+        }
+        add("classifiers", document.classifiers)
+        add("framework_versions", document.frameworkVersions)
+        add("python_versions", document.pythonVersions)
+        add("keywords", document.keywords.map { $0.lowercased() })
+        add("topics", document.topics)
+        add("profiles", document.profiles)
+        add("discovered_by", document.discoveredBy)
+        return terms
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import GRDB
+public import TrawlCore
+
+extension SQLiteStore {
+    public func upsert(_ packages: [StoredPackage], collection: String) async throws {
+        guard !packages.isEmpty else { return }
+        // Encode outside the write transaction: the writer is shared, keep it short.
+        let encoded = try packages.map { ($0, try DocumentCoding.encode($0.document)) }
+        try await pool.write { db in
+            try Self.ensureCollection(db, collection, profile: nil)
+            for (package, json) in encoded {
+                try Self.upsert(db, package, json: json, collection: collection)
+            }
+        }
+    }
+
+    static func upsert(_ db: Database, _ package: StoredPackage, json: String, collection: String) throws {
+        let d = package.document
+        let name = d.normalizedName
+        try db.execute(
+            sql: """
+                INSERT INTO documents (collection, name, display_name, doc, version_sortable, upload_timestamp,
+                    github_stars, github_updated, download_last_day, download_last_week, download_last_month,
+                    download_total, health_score, first_seen, last_synced, version_major, version_minor,
+                    version_bugfix, is_official, is_verified, is_new, yanked, stale, has_github)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (collection, name) DO UPDATE SET
+                    display_name = excluded.display_name, doc = excluded.doc,
+                    version_sortable = excluded.version_sortable, upload_timestamp = excluded.upload_timestamp,
+                    github_stars = excluded.github_stars, github_updated = excluded.github_updated,
+                    download_last_day = excluded.download_last_day, download_last_week = excluded.download_last_week,
+                    download_last_month = excluded.download_last_month, download_total = excluded.download_total,
+                    health_score = excluded.health_score, first_seen = excluded.first_seen,
+                    last_synced = excluded.last_synced, version_major = excluded.version_major,
+                    version_minor = excluded.version_minor, version_bugfix = excluded.version_bugfix,
+                    is_official = excluded.is_official, is_verified = excluded.is_verified,
+                    is_new = excluded.is_new, yanked = excluded.yanked, stale = excluded.stale,
+                    has_github = excluded.has_github
+                """,
+            arguments: [
+                collection, name, d.name, json, d.versionSortable, d.uploadTimestamp,
+                d.githubStars, d.githubUpdated, d.downloadLastDay, d.downloadLastWeek, d.downloadLastMonth,
+                d.downloadTotal, d.healthScore, d.firstSeen, d.lastSynced, d.versionMajor, d.versionMinor,
+                d.versionBugfix, d.isOfficial, d.isVerified, d.isNew, d.yanked, d.stale, !d.githubURL.isEmpty,
+            ])
+        let id = try Int64.fetchOne(db, sql: "SELECT id FROM documents WHERE collection = ? AND name = ?", arguments: [collection, name])!
+        try db.execute(sql: "DELETE FROM document_terms WHERE doc_id = ?", arguments: [id])
+        for (field, value) in DocumentCoding.terms(of: d) {
+            try db.execute(sql: "INSERT INTO document_terms (doc_id, field, value) VALUES (?, ?, ?)", arguments: [id, field, value])
+        }
+        try db.execute(sql: "DELETE FROM documents_fts WHERE rowid = ?", arguments: [id])
+        try db.execute(
+            sql: "INSERT INTO documents_fts (rowid, name, summary, keywords, description) VALUES (?, ?, ?, ?, ?)",
+            arguments: [id, Self.searchableName(d.name), d.summary, d.keywords.joined(separator: " "), d.description])
+        try db.execute(sql: "DELETE FROM releases WHERE collection = ? AND name = ?", arguments: [collection, name])
+        for release in package.releases {
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO releases (collection, name, version, upload_timestamp, yanked, requires_python) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [collection, name, release.version, release.uploadTimestamp, release.yanked, release.requiresPython])
+        }
+    }
+
+    /// The name as typed plus its parts: `djangorestframework-jwt` is found by `jwt`, `django_foo` by `foo`.
+    static func searchableName(_ name: String) -> String {
+        let parts = name.split(whereSeparator: { $0 == "-" || $0 == "_" || $0 == "." }).map(String.init)
+        return ([name] + (parts.count > 1 ? parts : [])).joined(separator: " ")
+    }
+
+    public func document(_ name: String, collection: String) async throws -> PackageDocument? {
+        let normalized = PackageName.normalize(name)
+        let json = try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT doc FROM documents WHERE collection = ? AND name = ?", arguments: [collection, normalized])
+        }
+        return try json.map(DocumentCoding.decode)
+    }
+
+    public func releases(_ name: String, collection: String) async throws -> [Release] {
+        let normalized = PackageName.normalize(name)
+        return try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT version, upload_timestamp, yanked, requires_python FROM releases WHERE collection = ? AND name = ? ORDER BY upload_timestamp DESC, version DESC",
+                arguments: [collection, normalized]
+            ).map { Release(version: $0[0], uploadTimestamp: $0[1], yanked: $0[2], requiresPython: $0[3]) }
+        }
+    }
+
+    public func removeDocuments(_ names: [String], collection: String) async throws -> Int {
+        let normalized = names.map(PackageName.normalize)
+        return try await pool.write { db in
+            var removed = 0
+            for name in normalized {
+                guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM documents WHERE collection = ? AND name = ?", arguments: [collection, name]) else { continue }
+                try db.execute(sql: "DELETE FROM documents_fts WHERE rowid = ?", arguments: [id])
+                try db.execute(sql: "DELETE FROM documents WHERE id = ?", arguments: [id])
+                try db.execute(sql: "DELETE FROM releases WHERE collection = ? AND name = ?", arguments: [collection, name])
+                removed += 1
+            }
+            return removed
+        }
+    }
+
+    public func documentCount(collection: String) async throws -> Int {
+        try await pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM documents WHERE collection = ?", arguments: [collection]) ?? 0
+        }
+    }
+
+    public func documentNames(collection: String) async throws -> [String] {
+        try await pool.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM documents WHERE collection = ? ORDER BY name", arguments: [collection])
+        }
+    }
+
+    public func documents(collection: String, after cursor: String?, limit: Int) async throws -> [PackageDocument] {
+        let rows = try await pool.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT doc FROM documents WHERE collection = ? AND name > ? ORDER BY name LIMIT ?",
+                arguments: [collection, cursor ?? "", limit])
+        }
+        return try rows.map(DocumentCoding.decode)
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+public import GRDB
+public import TrawlCore
+
+/// The embedded default store: one SQLite file in WAL mode, so a server can read while a crawl
+/// writes. Holds documents, releases, the shared GitHub cache, HTTP validators, dedup keys,
+/// problems, checkpoints, collections, aliases and API keys.
+public final class SQLiteStore: Store {
+    let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating folders and file as needed) and migrates the database at `path`.
+    public init(path: String) throws {
+        self.path = path
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(30)
+        configuration.label = "trawl"
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(pool)
+    }
+
+    public var redactedDescription: String { "sqlite:\(path)" }
+
+    public func close() async throws {
+        try pool.close()
+    }
+
+    /// The names of the migrations applied, in order (for `trawl admin` and tests).
+    public func appliedMigrations() throws -> [String] {
+        try pool.read { db in try Self.migrator.appliedMigrations(db) }
+    }
+
+    static var now: Int64 { Int64(Date().timeIntervalSince1970) }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TrawlCore
+
+/// Flags every subcommand takes (DESIGN §5): where the store and extra profiles are, and how chatty to be.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Store URL: sqlite:PATH (default sqlite:.trawl/trawl.sqlite) or postgres://…; overrides TRAWL_STORE.", valueName: "url"))
+    var store: String?
+
+    @Option(name: .long, help: ArgumentHelp("Folder of drop-in profile files; overrides TRAWL_PROFILES_DIR.", valueName: "dir"))
+    var profilesDir: String?
+
+    @Flag(name: [.short, .long], help: "Log each request and decision (never secrets).")
+    var verbose = false
+
+    @Flag(name: .long, help: "Print only errors.")
+    var quiet = false
+
+    var logLevel: Logger.Level { verbose ? .debug : (quiet ? .error : .info) }
+}
+
+/// Standard error, for diagnostics that must not mix with JSON on standard output.
+enum Console {
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    }
+}
+
+/// Logging goes to standard error, once per process, at the level the flags ask for.
+enum LoggingSetup {
+    nonisolated(unsafe) private static var done = false
+
+    static func bootstrap(_ level: Logger.Level) {
+        guard !done else { return }
+        done = true
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+}

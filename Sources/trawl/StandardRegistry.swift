@@ -1,0 +1,10 @@
+import TrawlCore
+
+/// The one place that knows every plugin kind: adding a kind is one `register` line here.
+enum StandardRegistry {
+    static func make() -> PluginRegistry {
+        var registry = PluginRegistry()
+        registry.declarePlannedKinds()
+        return registry
+    }
+}
