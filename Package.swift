@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
@@ -100,18 +101,25 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
             ],
             path: "Tests/TestSupport",
             swiftSettings: strict
         ),
         .testTarget(
             name: "TrawlCoreTests",
-            dependencies: ["TrawlCore", "TestSupport", "ProfileData"],
+            dependencies: ["TrawlCore", "TrawlPyPI", "TestSupport", "ProfileData"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "TrawlPyPITests",
             dependencies: ["TrawlPyPI", "TrawlCore", "TestSupport"],
+            swiftSettings: strict
+        ),
+        // Runs the built `trawl` binary as a user would: exit codes, output, environment.
+        .testTarget(
+            name: "TrawlCLITests",
+            dependencies: ["trawl", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

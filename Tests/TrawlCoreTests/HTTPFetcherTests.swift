@@ -101,7 +101,7 @@ import Testing
         }
         let cache = MemoryValidatorCache()
         let fetcher = makeFetcher(cache: cache)
-        let request = FetchRequest(server.baseURL + "/pypi/a/json", upstream: .pypi, useValidatorCache: true)
+        let request = FetchRequest(server.baseURL + "/pypi/a/json", upstream: .pypi, validators: .reuseBody)
         let first = try await fetcher.fetch(request)
         let second = try await fetcher.fetch(request)
         try await fetcher.shutdown(); try await server.shutdown()

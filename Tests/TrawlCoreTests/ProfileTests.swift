@@ -2,11 +2,13 @@ import Foundation
 import ProfileData
 import Testing
 @testable import TrawlCore
+import TrawlPyPI
 
 /// Profile parsing, layering and every validation error DESIGN §2 and the foundation issue name.
 @Suite struct ProfileTests {
     let loader: ProfileLoader = {
         var registry = PluginRegistry()
+        registry.registerPyPI()
         registry.declarePlannedKinds()
         return ProfileLoader(registry: registry)
     }()
@@ -89,7 +91,7 @@ import Testing
     }
 
     @Test func duplicateFieldInOneFile() {
-        expectIssue("key: a\nname: A\nname: B\nsources:\n  - kind: pypi-requires\n    requires: x\n", line: 3, contains: ["duplicate field", "'name'"])
+        expectIssue("key: a\nname: A\nname: B\nsources:\n  - kind: pypi-requires\n    requires: x\n", line: 3, contains: ["duplicate field", "'name'", "(lines 2 and 3)"])
     }
 
     @Test func missingKeyAndName() {

@@ -1,1 +1,220 @@
+import Foundation
 import Testing
+import TrawlCore
+@testable import TrawlStore
+
+/// The SQLite store: round trips, migrations, full-text ranking, filters, caches and keys.
+@Suite struct StoreTests {
+    static func tempStore() throws -> (SQLiteStore, String) {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-store-\(UUID().uuidString)/t.sqlite").path
+        return (try SQLiteStore(path: path), path)
+    }
+
+    static func doc(_ name: String, summary: String = "", description: String = "", stars: Int = 0, health: Int = 0,
+                    official: Bool = false, frameworks: [String] = [], keywords: [String] = []) -> PackageDocument {
+        var d = PackageDocument(name: name)
+        d.summary = summary
+        d.description = description
+        d.githubStars = stars
+        d.healthScore = health
+        d.isOfficial = official
+        d.frameworkVersions = frameworks
+        d.keywords = keywords
+        d.version = "1.0"
+        return d
+    }
+
+    @Test func documentRoundTripWithReleases() async throws {
+        let (store, _) = try Self.tempStore()
+        var d = Self.doc("Django_Foo.Bar", summary: "A thing", stars: 5)
+        d.projectURLs = ["Source": "https://example.invalid/x/y"]
+        d.healthScoreBreakdown = ["recency": HealthRuleResult(points: 30, max: 40, why: "released 3 months ago")]
+        let releases = [Release(version: "1.0", uploadTimestamp: 1_700_000_000, yanked: false, requiresPython: ">=3.9"),
+                        Release(version: "0.9", uploadTimestamp: 1_600_000_000, yanked: true, requiresPython: "")]
+        try await store.upsert([StoredPackage(document: d, releases: releases)], collection: "django")
+        let loaded = try #require(try await store.document("django-foo-bar", collection: "django"))
+        #expect(loaded == d)
+        #expect(loaded.normalizedName == "django-foo-bar")
+        #expect(try await store.document("DJANGO.foo_bar", collection: "django") == d, "any spelling finds it")
+        #expect(try await store.releases("django-foo-bar", collection: "django") == releases)
+        #expect(try await store.document("django-foo-bar", collection: "flask") == nil, "collections are separate")
+
+        d.summary = "Changed"
+        try await store.upsert([StoredPackage(document: d, releases: [releases[0]])], collection: "django")
+        #expect(try await store.document("django-foo-bar", collection: "django")?.summary == "Changed")
+        #expect(try await store.releases("django-foo-bar", collection: "django").count == 1)
+        #expect(try await store.documentCount(collection: "django") == 1)
+        #expect(try await store.removeDocuments(["Django-Foo-Bar", "missing"], collection: "django") == 1)
+        #expect(try await store.documentCount(collection: "django") == 0)
+        #expect(try await store.releases("django-foo-bar", collection: "django").isEmpty)
+    }
+
+    @Test func migrationsAreVersionedAndIdempotent() async throws {
+        let (store, path) = try Self.tempStore()
+        let applied = try store.appliedMigrations()
+        #expect(applied == ["v1-collections-documents", "v1-caches", "v1-api-keys"])
+        try await store.upsert([StoredPackage(document: Self.doc("a"))], collection: "c")
+        try await store.close()
+        let reopened = try SQLiteStore(path: path)
+        #expect(try reopened.appliedMigrations() == applied)
+        #expect(try await reopened.documentCount(collection: "c") == 1, "reopening keeps data")
+    }
+
+    @Test func olderDocumentsDecodeWithDefaults() throws {
+        let d = try DocumentCoding.decode(#"{"name":"x","summary":"s"}"#)
+        #expect(d.normalizedName == "x")
+        #expect(d.healthScore == 0)
+        #expect(d.topics.isEmpty)
+    }
+
+    @Test func nameMatchOutranksDescriptionMatch() async throws {
+        let (store, _) = try Self.tempStore()
+        try await store.upsert([
+            StoredPackage(document: Self.doc("other-package", summary: "Utilities", description: "Works well with celery queues and more text here")),
+            StoredPackage(document: Self.doc("django-celery", summary: "Task queue integration")),
+            StoredPackage(document: Self.doc("unrelated", summary: "Nothing to see")),
+        ], collection: "c")
+        let results = try await store.search(SearchQuery(text: "celery"), collection: "c")
+        #expect(results.total == 2)
+        #expect(results.hits.map(\.document.name) == ["django-celery", "other-package"])
+        #expect(results.hits[0].score > results.hits[1].score)
+        // Prefix matching and name parts.
+        #expect(try await store.search(SearchQuery(text: "cel"), collection: "c").total == 2)
+        #expect(try await store.search(SearchQuery(text: "django celery"), collection: "c").hits.first?.document.name == "django-celery")
+        // FTS operators typed by a user are text, not syntax.
+        #expect(try await store.search(SearchQuery(text: "celery\" OR NEAR(x"), collection: "c").total >= 0)
+    }
+
+    @Test func filtersSortsFacetsAndPages() async throws {
+        let (store, _) = try Self.tempStore()
+        var packages: [StoredPackage] = []
+        for i in 0..<30 {
+            packages.append(StoredPackage(document: Self.doc(
+                String(format: "pkg-%02d", i), summary: "package number \(i)", stars: i * 10, health: i * 3,
+                official: i % 10 == 0, frameworks: i % 2 == 0 ? ["5.0"] : ["4.2"], keywords: ["Shared", "k\(i % 3)"])))
+        }
+        try await store.upsert(packages, collection: "c")
+        let byStars = try await store.search(SearchQuery(sort: .stars, perPage: 5), collection: "c")
+        #expect(byStars.total == 30)
+        #expect(byStars.hits.map(\.document.githubStars) == [290, 280, 270, 260, 250])
+        let page2 = try await store.search(SearchQuery(sort: .stars, page: 2, perPage: 5), collection: "c")
+        #expect(page2.hits.first?.document.githubStars == 240)
+        let ascending = try await store.search(SearchQuery(sort: .stars, descending: false, perPage: 1), collection: "c")
+        #expect(ascending.hits.first?.document.githubStars == 0)
+        let byName = try await store.search(SearchQuery(sort: .name, perPage: 2), collection: "c")
+        #expect(byName.hits.map(\.document.name) == ["pkg-00", "pkg-01"])
+
+        let healthy = try await store.search(SearchQuery(filters: [.range(field: "health_score", min: 60, max: nil)]), collection: "c")
+        #expect(healthy.total == 10)
+        let official = try await store.search(SearchQuery(filters: [.flag(field: "is_official", value: true)]), collection: "c")
+        #expect(Set(official.hits.map(\.document.name)) == ["pkg-00", "pkg-10", "pkg-20"])
+        let combined = try await store.search(SearchQuery(text: "package", filters: [
+            .contains(field: "framework_versions", value: "5.0"), .range(field: "github_stars", min: 100, max: 200),
+        ], facets: ["framework_versions", "keywords"]), collection: "c")
+        #expect(combined.total == 6)  // 10,12,…,20
+        #expect(combined.facets["framework_versions"] == [FacetCount(value: "5.0", count: 6)])
+        #expect(combined.facets["keywords"]?.first == FacetCount(value: "shared", count: 6))
+        #expect(try await store.search(SearchQuery(filters: [.contains(field: "keywords", value: "SHARED")]), collection: "c").total == 30)
+        await #expect(throws: SearchError.self) {
+            _ = try await store.search(SearchQuery(filters: [.range(field: "doc; DROP TABLE documents", min: 1, max: nil)]), collection: "c")
+        }
+    }
+
+    @Test func collectionsAndAliases() async throws {
+        let (store, _) = try Self.tempStore()
+        try await store.ensureCollection("plone-1", profile: "plone")
+        try await store.upsert([StoredPackage(document: Self.doc("plone.app.x"))], collection: "plone-1")
+        await #expect(throws: StoreError.self) { try await store.setAlias("plone", target: "nope") }
+        try await store.setAlias("plone", target: "plone-1")
+        #expect(try await store.resolveCollection("plone") == "plone-1")
+        #expect(try await store.resolveCollection("plone-1") == "plone-1")
+        #expect(try await store.resolveCollection("django") == nil)
+        #expect(try await store.collections() == [CollectionInfo(name: "plone-1", profile: "plone", documents: 1, createdAt: try await store.collections()[0].createdAt)])
+        try await store.upsert([StoredPackage(document: Self.doc("plone.app.y"))], collection: "plone-2")
+        try await store.setAlias("plone", target: "plone-2")
+        #expect(try await store.resolveCollection("plone") == "plone-2")
+        try await store.deleteCollection("plone-2")
+        #expect(try await store.resolveCollection("plone") == nil, "alias goes with its collection")
+        #expect(try await store.search(SearchQuery(text: "y"), collection: "plone-2").total == 0)
+        #expect(try await store.collections().map(\.name) == ["plone-1"])
+    }
+
+    @Test func cachesDedupProblemsCheckpoints() async throws {
+        let (store, _) = try Self.tempStore()
+        let cached = CachedResponse(url: "http://127.0.0.1/pypi/a/json", etag: "\"e1\"", lastModified: nil, body: Array("{}".utf8), storedAt: 5)
+        try await store.saveCachedResponse(cached)
+        #expect(try await store.cachedResponse(for: cached.url) == cached)
+        #expect(try await store.cachedResponse(for: "http://other") == nil)
+
+        try await store.saveGitHubRepos([GitHubCacheEntry(key: "Owner/Repo", data: Array("{\"stars\":1}".utf8), etag: "W/\"x\"", fetchedAt: 10, status: 200)])
+        let repos = try await store.githubRepos(["owner/repo", "OWNER/REPO", "none/none"])
+        #expect(repos.count == 1)
+        #expect(repos["owner/repo"]?.etag == "W/\"x\"")
+
+        #expect(try await store.claimDedupKey("new:foo", ttl: 100, now: 1000))
+        #expect(try await !store.claimDedupKey("new:foo", ttl: 100, now: 1050))
+        #expect(try await store.claimDedupKey("new:foo", ttl: 100, now: 1100), "expired keys can be claimed again")
+        #expect(try await store.claimDedupKey("update:foo:1.0", ttl: 10, now: 1000))
+        #expect(try await store.purgeExpiredDedupKeys(now: 1020) == 1)
+
+        try await store.recordProblems([Problem(package: "Foo_Bar", kind: "pypi-json", message: "bad JSON", seenAt: 1)], collection: "c")
+        try await store.recordProblems([Problem(package: "foo-bar", kind: "pypi-json", message: "still bad", seenAt: 2)], collection: "c")
+        #expect(try await store.problems(collection: "c", package: "foo.bar").map(\.message) == ["still bad"])
+        try await store.clearProblems(package: "foo-bar", kind: nil, collection: "c")
+        #expect(try await store.problems(collection: "c", package: nil).isEmpty)
+
+        try await store.saveCheckpoint("crawl:plone", value: #"{"done":3}"#)
+        #expect(try await store.checkpoint("crawl:plone") == #"{"done":3}"#)
+        try await store.deleteCheckpoint("crawl:plone")
+        #expect(try await store.checkpoint("crawl:plone") == nil)
+    }
+
+    @Test func apiKeysAreStoredHashed() async throws {
+        let (store, path) = try Self.tempStore()
+        let value = APIKeyHash.generate()
+        let info = try await store.createAPIKey(value: value, scope: .search, collections: ["flet"], description: "front end")
+        #expect(info.prefix == String(value.prefix(6)))
+        #expect(try await store.findAPIKey(value: value)?.id == info.id)
+        #expect(try await store.findAPIKey(value: value + "x") == nil)
+        #expect(try await store.findAPIKey(value: String(value.dropLast()) + "!") == nil)
+        #expect(try await store.apiKeys() == [info])
+        try await store.close()
+        let raw = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(raw.range(of: Data(value.utf8)) == nil, "the key value is never written to the database")
+        let reopened = try SQLiteStore(path: path)
+        #expect(try await reopened.deleteAPIKey(id: info.id))
+        #expect(try await reopened.findAPIKey(value: value) == nil)
+        #expect(APIKeyHash.constantTimeEquals("abc", "abc"))
+        #expect(!APIKeyHash.constantTimeEquals("abc", "abd"))
+        #expect(!APIKeyHash.constantTimeEquals("abc", "abcd"))
+    }
+
+    @Test func readersAreNotBlockedByAWriter() async throws {
+        let (store, _) = try Self.tempStore()
+        try await store.upsert([StoredPackage(document: Self.doc("seed"))], collection: "c")
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for batch in 0..<20 {
+                    let docs = (0..<50).map { StoredPackage(document: Self.doc("p-\(batch)-\($0)", summary: "text \($0)")) }
+                    try await store.upsert(docs, collection: "c")
+                }
+            }
+            for _ in 0..<4 {
+                group.addTask {
+                    for _ in 0..<50 { _ = try await store.search(SearchQuery(text: "text"), collection: "c") }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await store.documentCount(collection: "c") == 1001)
+    }
+
+    @Test func storeURLs() throws {
+        #expect(StoreLocator.redact("postgres://trawl:hunter2@127.0.0.1:5432/trawl") == "postgres://trawl:***@127.0.0.1:5432/trawl")
+        #expect(throws: StoreError.self) { _ = try StoreLocator.open("mysql://x") }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-url-\(UUID().uuidString)/a/b.sqlite").path
+        let store = try StoreLocator.open("sqlite:\(path)")
+        #expect(store.redactedDescription == "sqlite:\(path)")
+        #expect(FileManager.default.fileExists(atPath: path))
+    }
+}

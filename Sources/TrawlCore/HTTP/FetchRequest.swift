@@ -7,23 +7,34 @@ public struct FetchRequest: Sendable {
     public var upstream: Upstream
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]?
-    /// Send `If-None-Match`/`If-Modified-Since` from the validator cache and store new validators.
-    public var useValidatorCache: Bool
+    /// Whether to revalidate with `If-None-Match`/`If-Modified-Since` from the validator cache.
+    public var validators: ValidatorMode
     /// Overrides the fetcher's per-request deadline.
     public var timeout: Duration?
 
     public init(
         _ url: String, method: Method = .GET, upstream: Upstream, headers: [(name: String, value: String)] = [],
-        body: [UInt8]? = nil, useValidatorCache: Bool = false, timeout: Duration? = nil
+        body: [UInt8]? = nil, validators: ValidatorMode = .off, timeout: Duration? = nil
     ) {
         self.url = url
         self.method = method
         self.upstream = upstream
         self.headers = headers
         self.body = body
-        self.useValidatorCache = useValidatorCache
+        self.validators = validators
         self.timeout = timeout
     }
+}
+
+/// How a request uses the validator cache.
+public enum ValidatorMode: Sendable, Equatable {
+    /// No conditional request.
+    case off
+    /// Keep the body with its ETag; a 304 returns the stored body as a 200 (`fromCache`).
+    case reuseBody
+    /// Keep only the ETag; a 304 is returned as 304 and the caller uses what it already has
+    /// (a crawl keeps documents, not the JSON they came from, so storing bodies would be waste).
+    case revalidateOnly
 }
 
 /// A complete response. After a 304 the stored body is returned with `status` 200 and `fromCache`.

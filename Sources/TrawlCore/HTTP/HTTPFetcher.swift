@@ -32,8 +32,8 @@ public final class HTTPFetcher: Sendable {
             self.minimumInterval = minimumInterval
         }
 
-        func limit(for upstream: Upstream) -> Int { concurrency[upstream] ?? upstream.defaultConcurrency }
-        func interval(for upstream: Upstream) -> Duration { minimumInterval[upstream] ?? upstream.defaultMinimumInterval }
+        public func limit(for upstream: Upstream) -> Int { concurrency[upstream] ?? upstream.defaultConcurrency }
+        public func interval(for upstream: Upstream) -> Duration { minimumInterval[upstream] ?? upstream.defaultMinimumInterval }
     }
 
     public let configuration: Configuration
@@ -66,7 +66,7 @@ public final class HTTPFetcher: Sendable {
     public func fetch(_ request: FetchRequest) async throws -> FetchedResponse {
         guard let url = URL(string: request.url), let host = url.host else { throw HTTPFetchError.invalidURL(request.url) }
         let hostKey = "\(host):\(url.port ?? (url.scheme == "https" ? 443 : 80))"
-        let cached = request.useValidatorCache ? try await cache?.cachedResponse(for: request.url) : nil
+        let cached = request.validators != .off ? try await cache?.cachedResponse(for: request.url) : nil
         let policy = configuration.retry
         var attempt = 0
         var lastFailure: HTTPFetchError?
@@ -132,6 +132,9 @@ public final class HTTPFetcher: Sendable {
 
         if status == 304, let cached {
             counters.record(request.upstream) { $0.notModified += 1 }
+            if request.validators == .revalidateOnly {
+                return .done(FetchedResponse(url: request.url, status: 304, headers: headers, body: [], fromCache: true, attempts: 1))
+            }
             return .done(FetchedResponse(url: request.url, status: 200, headers: headers, body: cached.body, fromCache: true, attempts: 1))
         }
         if let wait = Self.rateLimitWait(status: status, headers: response.headers) {
@@ -141,12 +144,13 @@ public final class HTTPFetcher: Sendable {
             return .retry(status: status, wait: RetryPolicy.retryAfter(response.headers.first(name: "Retry-After")))
         }
         let fetched = FetchedResponse(url: request.url, status: status, headers: headers, body: body, fromCache: false, attempts: 1)
-        if request.useValidatorCache, (200..<300).contains(status), let cache {
+        if request.validators != .off, (200..<300).contains(status), let cache {
             let etag = response.headers.first(name: "ETag")
             let modified = response.headers.first(name: "Last-Modified")
             if etag != nil || modified != nil {
+                let kept = request.validators == .reuseBody ? body : []
                 try await cache.saveCachedResponse(CachedResponse(
-                    url: request.url, etag: etag, lastModified: modified, body: body, storedAt: Int64(Date().timeIntervalSince1970)))
+                    url: request.url, etag: etag, lastModified: modified, body: kept, storedAt: Int64(Date().timeIntervalSince1970)))
             }
         }
         return .done(fetched)

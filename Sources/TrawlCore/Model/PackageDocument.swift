@@ -54,6 +54,8 @@ public struct PackageDocument: Codable, Sendable, Equatable {
     public var lastSynced: Int64 = 0
     /// Set by a full crawl when a package is no longer discovered: kept, never silently dropped.
     public var stale: Bool = false
+    /// The index's serial of the project when last fetched: equal serial, nothing to fetch.
+    public var lastSerial: Int64 = 0
 
     public init(name: String) {
         self.name = name
@@ -99,6 +101,7 @@ public struct PackageDocument: Codable, Sendable, Equatable {
         case firstSeen = "first_seen"
         case lastSynced = "last_synced"
         case stale
+        case lastSerial = "last_serial"
     }
 
     /// Decodes leniently: a stored document written by an older Trawl lacks newer fields, and
@@ -156,6 +159,7 @@ public struct PackageDocument: Codable, Sendable, Equatable {
         firstSeen = try v(.firstSeen, 0)
         lastSynced = try v(.lastSynced, 0)
         stale = try v(.stale, false)
+        lastSerial = try v(.lastSerial, 0)
     }
 }
 

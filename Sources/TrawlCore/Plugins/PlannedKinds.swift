@@ -5,15 +5,6 @@
 /// implementation (as the type's `descriptor`) when that lands.
 public enum PlannedKinds {
     public static let sources: [PluginDescriptor] = [
-        PluginDescriptor(kind: "pypi-classifiers", summary: "packages carrying trove classifiers (prefix match)", options: [
-            OptionSpec("classifiers", .stringList, required: true, help: "e.g. [\"Framework :: Plone\"]", check: Classifier.problem),
-        ]),
-        PluginDescriptor(kind: "pypi-requires", summary: "packages whose requires_dist names a project", options: [
-            OptionSpec("requires", .string, required: true, help: "the project name, e.g. flet"),
-        ]),
-        PluginDescriptor(kind: "pypi-names", summary: "explicit names and glob patterns matched against the simple index", options: [
-            OptionSpec("names", .stringList, required: true, help: "names or globs such as collective.*"),
-        ]),
         PluginDescriptor(kind: "github-topic", summary: "repositories with a GitHub topic, mapped to their PyPI packages", options: [
             OptionSpec("topic", .string, required: true),
             OptionSpec("language", .string),
@@ -28,8 +19,6 @@ public enum PlannedKinds {
     ]
 
     public static let enrichers: [PluginDescriptor] = [
-        PluginDescriptor(kind: "pypi", summary: "PyPI metadata (summary, classifiers, releases, …)"),
-        PluginDescriptor(kind: "versions", summary: "PEP 440 version fields (major/minor/bugfix, sortable key)"),
         PluginDescriptor(kind: "github", summary: "stars, forks, issues, last push, topics from GitHub", options: [
             OptionSpec("readme", .bool), OptionSpec("changelog", .bool),
         ]),

@@ -10,8 +10,18 @@ public struct PluginContext: Sendable {
     public var logger: Logger
     /// The key of the profile being run (or the target collection in manual mode).
     public var profileKey: String
+    /// `--discovery`: how index-wide sources discover.
+    public var discovery: DiscoveryStrategy
+    /// The framework names of the profile's classifiers (`Framework :: Django` → Django), for
+    /// `framework_versions`.
+    public var frameworks: [String]
 
-    public init(http: HTTPFetcher, config: TrawlConfig, store: any Store, logger: Logger, profileKey: String) {
+    public init(
+        http: HTTPFetcher, config: TrawlConfig, store: any Store, logger: Logger, profileKey: String,
+        discovery: DiscoveryStrategy = .clickhouse, frameworks: [String] = []
+    ) {
+        self.discovery = discovery
+        self.frameworks = frameworks
         self.http = http
         self.config = config
         self.store = store

@@ -12,11 +12,16 @@ public protocol Source: Sendable {
 
     /// Re-checks a candidate against its freshly fetched document; false drops it.
     func confirms(_ document: PackageDocument) -> Bool
+
+    /// Whether this source would have found `document` from its metadata alone: how an
+    /// incremental run decides that a brand-new project belongs to the profile.
+    func claims(_ document: PackageDocument) -> Bool
 }
 
 extension Source {
     public var kind: String { Self.descriptor.kind }
     public func confirms(_ document: PackageDocument) -> Bool { true }
+    public func claims(_ document: PackageDocument) -> Bool { false }
 }
 
 /// A package a source believes belongs to the profile, and why.
@@ -25,12 +30,25 @@ public struct Candidate: Sendable, Hashable {
     public var source: String
     public var reason: String
     public var isOfficial: Bool
+    /// Metadata the source already fetched (a scan reads every project's JSON), so the pipeline
+    /// does not fetch it again.
+    public var prefetched: StoredPackage?
 
-    public init(name: String, source: String, reason: String, isOfficial: Bool = false) {
+    public init(name: String, source: String, reason: String, isOfficial: Bool = false, prefetched: StoredPackage? = nil) {
         self.name = name
         self.source = source
         self.reason = reason
         self.isOfficial = isOfficial
+        self.prefetched = prefetched
+    }
+
+    public static func == (a: Candidate, b: Candidate) -> Bool {
+        a.name == b.name && a.source == b.source && a.reason == b.reason && a.isOfficial == b.isOfficial
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(source)
     }
 
     public var normalizedName: String { PackageName.normalize(name) }

@@ -327,8 +327,9 @@ public struct ProfileParser: Sendable {
         switch error {
         case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
             return mark.line
-        case .duplicatedKeysInMapping(_, let context):
-            return context.mark.line
+        case .duplicatedKeysInMapping(let keys, let context):
+            // Point at the repeat, not at the first occurrence the YAML library reports.
+            return duplicateLines(of: keys.first ?? "", column: context.mark.column, in: context.text).last ?? context.mark.line
         case .reader(_, let offset, _, let yaml):
             guard let offset else { return nil }
             return yaml.utf8.prefix(offset).reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
@@ -337,12 +338,25 @@ public struct ProfileParser: Sendable {
         }
     }
 
+    /// Lines where `key:` starts at `column` (1-based).
+    static func duplicateLines(of key: String, column: Int, in text: String) -> [Int] {
+        var lines: [Int] = []
+        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let body = line.dropFirst(max(0, column - 1))
+            let indent = line.prefix(max(0, column - 1))
+            if indent.allSatisfy({ $0 == " " || $0 == "-" }), body.hasPrefix(key + ":") { lines.append(i + 1) }
+        }
+        return lines
+    }
+
     static func problem(of error: YamlError) -> String {
         switch error {
         case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _), .composer(let context, let problem, _, _):
             return [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
-        case .duplicatedKeysInMapping(let duplicates, _):
-            return "duplicate field \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in one mapping"
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let lines = duplicateLines(of: duplicates.first ?? "", column: context.mark.column, in: context.text)
+            let whereText = lines.count > 1 ? " (lines \(lines.map(String.init).joined(separator: " and ")))" : ""
+            return "duplicate field \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in one mapping\(whereText)"
         case .reader(let problem, _, _, _):
             return problem
         default:

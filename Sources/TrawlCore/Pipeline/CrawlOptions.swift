@@ -1,0 +1,80 @@
+/// Which kind of run: DESIGN §4.
+public enum CrawlMode: String, Sendable, Codable {
+    /// Discover from scratch, fetch, enrich, store; packages no longer discovered are flagged stale.
+    case full
+    /// Only what changed since the stored serial (feeds + changelog).
+    case incremental
+    /// Re-fetch every package of the collection; only a confirmed 404 removes one.
+    case refresh
+}
+
+public struct CrawlOptions: Sendable {
+    public var mode: CrawlMode
+    /// At most this many packages (not releases).
+    public var limit: Int?
+    /// Only packages whose normalized name contains this.
+    public var filterName: String?
+    public var enrich: Bool
+    /// Packages per store transaction and checkpoint.
+    public var batchSize: Int
+    /// JSON fetches in flight.
+    public var concurrency: Int
+    /// Wait before re-checking a 404 (a refresh removes only a 404 seen twice).
+    public var confirmDelay: Duration
+    public var dedupTTLNew: Int64
+    public var dedupTTLUpdate: Int64
+
+    public init(
+        mode: CrawlMode, limit: Int? = nil, filterName: String? = nil, enrich: Bool = true, batchSize: Int = 200,
+        concurrency: Int = 32, confirmDelay: Duration = .seconds(5), dedupTTLNew: Int64 = 86_400, dedupTTLUpdate: Int64 = 86_400
+    ) {
+        self.mode = mode
+        self.limit = limit
+        self.filterName = filterName.map { PackageName.normalize($0) }
+        self.enrich = enrich
+        self.batchSize = max(1, batchSize)
+        self.concurrency = max(1, concurrency)
+        self.confirmDelay = confirmDelay
+        self.dedupTTLNew = dedupTTLNew
+        self.dedupTTLUpdate = dedupTTLUpdate
+    }
+
+    /// Discovery is partial when limited or filtered: then nothing may be flagged stale.
+    var isPartial: Bool { limit != nil || filterName != nil }
+}
+
+/// The `crawl --json` summary (DESIGN §5).
+public struct CrawlSummary: Codable, Sendable, Equatable {
+    public struct Requests: Codable, Sendable, Equatable {
+        public var pypi = 0
+        public var github = 0
+        public var clickhouse = 0
+        public var pypistats = 0
+    }
+
+    public var profile: String
+    public var collection: String
+    public var mode: String
+    public var discovered = 0
+    public var fetched = 0
+    public var unchanged = 0
+    public var indexed = 0
+    public var removed = 0
+    public var stale = 0
+    public var problems = 0
+    public var resumed = false
+    public var requests = Requests()
+    public var seconds = 0.0
+
+    public init(profile: String, collection: String, mode: String) {
+        self.profile = profile
+        self.collection = collection
+        self.mode = mode
+    }
+}
+
+/// Where a long run reports progress: a bar on a terminal, log lines otherwise.
+public protocol ProgressReporter: Sendable {
+    func update(phase: String, done: Int, total: Int?)
+    func finish()
+}

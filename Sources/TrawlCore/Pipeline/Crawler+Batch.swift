@@ -1,0 +1,155 @@
+import Foundation
+
+/// One package to fetch in a batch, with what decides whether it is kept.
+struct WorkItem: Sendable {
+    var name: String
+    /// Set in a full crawl: the sources that found it.
+    var discovered: DiscoveredPackage?
+    var prefetched: StoredPackage?
+    /// Full crawl: one of its discovering sources must confirm it on the fresh JSON.
+    var requireConfirm: Bool
+    /// Incremental: a project not yet in the collection must be claimed by one of the profile's sources.
+    var requireClaim: Bool = false
+}
+
+/// What one batch did, added into the run's summary.
+struct BatchOutcome {
+    var fetched = 0
+    var unchanged = 0
+    var indexed = 0
+    var problems = 0
+    var notFound: [String] = []
+    var maxSerial: Int64 = 0
+
+    func add(to summary: inout CrawlSummary) {
+        summary.fetched += fetched
+        summary.unchanged += unchanged
+        summary.indexed += indexed
+        summary.problems += problems
+    }
+}
+
+extension Crawler {
+    /// Fetches a batch (bounded concurrency), keeps what its sources confirm, enriches, and stores
+    /// it in one transaction with its problems. Rerunning a batch gives the same result.
+    func process(_ items: [WorkItem], bySource: [String: [any Source]]) async throws -> BatchOutcome {
+        var outcome = BatchOutcome()
+        let now = Self.now
+        var existing: [String: PackageDocument] = [:]
+        for item in items {
+            if let doc = try await store.document(item.name, collection: collection) { existing[PackageName.normalize(item.name)] = doc }
+        }
+        let known = existing
+        let results = try await fetchAll(items, existing: known)
+
+        var packages: [StoredPackage] = []
+        var problems: [Problem] = []
+        var cleared: [String] = []
+        for (item, result) in zip(items, results) {
+            let key = PackageName.normalize(item.name)
+            let old = known[key]
+            switch result {
+            case .notModified:
+                outcome.unchanged += 1
+                // Unchanged upstream; still record that this run saw it (discovery may differ).
+                if var doc = old {
+                    let before = doc
+                    apply(item, to: &doc, old: nil, now: now)
+                    if doc != before { packages.append(StoredPackage(document: doc, releases: try await store.releases(key, collection: collection))) }
+                }
+            case .fetched(var package):
+                outcome.fetched += 1
+                outcome.maxSerial = max(outcome.maxSerial, package.document.lastSerial)
+                let kinds = item.discovered?.sources ?? []
+                if item.requireConfirm {
+                    let confirmed = kinds.contains { kind in (bySource[kind] ?? []).contains { $0.confirms(package.document) } }
+                    guard confirmed else {
+                        logger.debug("not confirmed on fresh metadata; skipped", metadata: ["package": "\(item.name)"])
+                        continue
+                    }
+                }
+                var claimedBy: [String] = []
+                if item.requireClaim {
+                    claimedBy = sources.filter { $0.claims(package.document) }.map(\.kind)
+                    guard !claimedBy.isEmpty else { continue }
+                }
+                if let old { package.document.carryEnrichment(from: old) }
+                apply(item, to: &package.document, old: old, now: now)
+                package.document.discoveredBy = Array(Set(package.document.discoveredBy + claimedBy)).sorted()
+                if old == nil && !claimedBy.isEmpty { package.document.firstSeen = now }
+                packages.append(package)
+                cleared.append(key)
+            case .notFound:
+                outcome.notFound.append(key)
+                if old == nil {
+                    problems.append(Problem(package: item.name, kind: "pypi-404", message: "not found on the index", seenAt: now))
+                }
+            case .failed(let kind, let message):
+                problems.append(Problem(package: item.name, kind: kind, message: message, seenAt: now))
+            }
+        }
+
+        if options.enrich && !packages.isEmpty {
+            var batch = EnrichmentBatch(documents: packages.map(\.document))
+            for p in packages { batch.releases[p.document.normalizedName] = p.releases }
+            for enricher in enrichers {
+                do {
+                    try await enricher.enrich(&batch)
+                } catch {
+                    logger.warning("enricher failed for a batch; the batch is stored without it", metadata: ["enricher": "\(enricher.kind)", "error": "\(error)"])
+                    problems += batch.documents.map { Problem(package: $0.name, kind: "enrich-\(enricher.kind)", message: "\(error)", seenAt: now) }
+                }
+            }
+            problems += batch.problems
+            for i in packages.indices { packages[i].document = batch.documents[i] }
+        }
+
+        try await store.upsert(packages, collection: collection)
+        for name in cleared {
+            try await store.clearProblems(package: name, kind: nil, collection: collection)
+        }
+        try await store.recordProblems(problems, collection: collection)
+        outcome.indexed = packages.count
+        outcome.problems = problems.count
+        return outcome
+    }
+
+    /// Marks a document as this profile's, found by these sources, current as of `now`.
+    func apply(_ item: WorkItem, to doc: inout PackageDocument, old: PackageDocument?, now: Int64) {
+        if !doc.profiles.contains(profile.key) { doc.profiles = (doc.profiles + [profile.key]).sorted() }
+        if let discovered = item.discovered {
+            doc.discoveredBy = Array(Set(doc.discoveredBy + discovered.sources)).sorted()
+            doc.isOfficial = doc.isOfficial || discovered.isOfficial
+            doc.stale = false
+        }
+        if let old { doc.firstSeen = old.firstSeen } else if doc.firstSeen == 0 { doc.firstSeen = now }
+        if old != nil || doc.lastSynced == 0 { doc.lastSynced = now }
+    }
+
+    /// Fetches every item with at most `options.concurrency` requests in flight; results in item order.
+    func fetchAll(_ items: [WorkItem], existing: [String: PackageDocument]) async throws -> [IndexFetchResult] {
+        var results = [IndexFetchResult?](repeating: nil, count: items.count)
+        try await withThrowingTaskGroup(of: (Int, IndexFetchResult).self) { group in
+            var next = 0
+            func launch() {
+                guard next < items.count else { return }
+                let i = next
+                next += 1
+                let item = items[i]
+                if let prefetched = item.prefetched {
+                    results[i] = .fetched(prefetched)
+                    launch()
+                    return
+                }
+                let revalidate = existing[PackageName.normalize(item.name)] != nil
+                group.addTask { (i, await index.fetch(item.name, revalidate: revalidate)) }
+            }
+            for _ in 0..<options.concurrency { launch() }
+            while let (i, result) = try await group.next() {
+                results[i] = result
+                launch()
+            }
+        }
+        return results.map { $0 ?? .failed(kind: "internal", message: "not fetched") }
+    }
+}

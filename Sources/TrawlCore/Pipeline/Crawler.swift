@@ -1,0 +1,249 @@
+import Foundation
+public import Logging
+
+/// Runs one crawl of one profile into one collection: discover → fetch → enrich → store, in
+/// checkpointed batches so a killed run resumes where it stopped and ends with the same collection.
+public struct Crawler: Sendable {
+    public let profile: Profile
+    public let collection: String
+    public let store: any Store
+    public let index: any PackageIndex
+    public let sources: [any Source]
+    public let enrichers: [any Enricher]
+    public let options: CrawlOptions
+    public let logger: Logger
+    public let progress: (any ProgressReporter)?
+    let counters: RequestCounters?
+
+    public init(
+        profile: Profile, collection: String, store: any Store, index: any PackageIndex, sources: [any Source],
+        enrichers: [any Enricher], options: CrawlOptions, logger: Logger, progress: (any ProgressReporter)? = nil,
+        counters: RequestCounters? = nil
+    ) {
+        self.profile = profile
+        self.collection = collection
+        self.store = store
+        self.index = index
+        self.sources = sources
+        self.enrichers = enrichers
+        self.options = options
+        self.logger = logger
+        self.progress = progress
+        self.counters = counters
+    }
+
+    var checkpointName: String { "crawl:\(collection):\(options.mode.rawValue)" }
+    var serialName: String { "serial:\(collection)" }
+    static var now: Int64 { Int64(Date().timeIntervalSince1970) }
+
+    public func run() async throws -> CrawlSummary {
+        let clock = ContinuousClock.now
+        var summary = CrawlSummary(profile: profile.key, collection: collection, mode: options.mode.rawValue)
+        try await store.ensureCollection(collection, profile: profile.key)
+        switch options.mode {
+        case .full: try await runFull(&summary)
+        case .incremental: try await runIncremental(&summary)
+        case .refresh: try await runRefresh(&summary)
+        }
+        progress?.finish()
+        if let counters {
+            summary.requests = .init(pypi: counters[.pypi].requests, github: counters[.github].requests,
+                                     clickhouse: counters[.clickhouse].requests, pypistats: counters[.pypistats].requests)
+        }
+        let elapsed = ContinuousClock.now - clock
+        summary.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return summary
+    }
+
+    // MARK: - Full
+
+    struct FullCheckpoint: Codable {
+        var packages: [DiscoveredPackage]
+        var next: Int
+        var serialAtStart: Int64?
+    }
+
+    func runFull(_ summary: inout CrawlSummary) async throws {
+        var state: FullCheckpoint
+        var prefetched: [String: StoredPackage] = [:]
+        if let saved = try await store.checkpoint(checkpointName), let cp = try? JSONDecoder().decode(FullCheckpoint.self, from: Data(saved.utf8)) {
+            state = cp
+            summary.resumed = true
+            logger.info("resuming full crawl", metadata: ["collection": "\(collection)", "done": "\(cp.next)", "total": "\(cp.packages.count)"])
+        } else {
+            let serial: Int64?
+            do { serial = try await index.currentSerial() } catch {
+                logger.warning("cannot read the index serial; the next incremental run will start from the highest project serial", metadata: ["error": "\(error)"])
+                serial = nil
+            }
+            var found = try await discover(&summary)
+            found = found.filter { options.filterName == nil || $0.normalizedName.contains(options.filterName!) }
+            found.sort { $0.normalizedName < $1.normalizedName }
+            if let limit = options.limit { found = Array(found.prefix(limit)) }
+            for p in found where p.prefetched != nil { prefetched[p.normalizedName] = p.prefetched }
+            state = FullCheckpoint(packages: found, next: 0, serialAtStart: serial)
+            try await saveCheckpoint(state)
+        }
+        summary.discovered = state.packages.count
+        let bySource = Dictionary(grouping: sources, by: { $0.kind })
+        var maxSerial: Int64 = 0
+        while state.next < state.packages.count {
+            let chunk = Array(state.packages[state.next..<min(state.next + options.batchSize, state.packages.count)])
+            let work = chunk.map { p in
+                WorkItem(name: p.name, discovered: p, prefetched: prefetched[p.normalizedName], requireConfirm: true)
+            }
+            let outcome = try await process(work, bySource: bySource)
+            outcome.add(to: &summary)
+            maxSerial = max(maxSerial, outcome.maxSerial)
+            state.next += chunk.count
+            try await saveCheckpoint(state)
+            progress?.update(phase: "fetch", done: state.next, total: state.packages.count)
+        }
+        if !options.isPartial {
+            summary.stale = try await markStale(keeping: Set(state.packages.map(\.normalizedName)))
+        }
+        if let serial = state.serialAtStart ?? (maxSerial > 0 ? maxSerial : nil) {
+            try await store.saveCheckpoint(serialName, value: String(serial))
+        }
+        try await store.deleteCheckpoint(checkpointName)
+    }
+
+    func saveCheckpoint<T: Encodable>(_ value: T) async throws {
+        let data = try JSONEncoder().encode(value)
+        try await store.saveCheckpoint(checkpointName, value: String(decoding: data, as: UTF8.self))
+    }
+
+    func discover(_ summary: inout CrawlSummary) async throws -> [DiscoveredPackage] {
+        let collector = CandidateCollector()
+        for source in sources {
+            progress?.update(phase: "discover \(source.kind)", done: 0, total: nil)
+            let report = try await source.discover { candidate in await collector.add(candidate) }
+            logger.info("discovered", metadata: ["source": "\(source.kind)", "candidates": "\(report.candidates)"])
+            for note in report.notes { logger.debug("\(note)") }
+            if !report.problems.isEmpty {
+                try await store.recordProblems(report.problems.map { var p = $0; p.seenAt = Self.now; return p }, collection: collection)
+                summary.problems += report.problems.count
+            }
+        }
+        return Array(await collector.byName.values)
+    }
+
+    /// Flags documents no longer discovered (kept, never silently dropped); un-flags returning ones.
+    func markStale(keeping discovered: Set<String>) async throws -> Int {
+        var stale = 0
+        var updates: [StoredPackage] = []
+        for name in try await store.documentNames(collection: collection) where !discovered.contains(name) {
+            guard var doc = try await store.document(name, collection: collection), !doc.stale else { continue }
+            doc.stale = true
+            stale += 1
+            updates.append(StoredPackage(document: doc, releases: try await store.releases(name, collection: collection)))
+        }
+        try await store.upsert(updates, collection: collection)
+        if stale > 0 { logger.info("flagged stale (no longer discovered, kept)", metadata: ["count": "\(stale)"]) }
+        return stale
+    }
+
+    // MARK: - Incremental
+
+    func runIncremental(_ summary: inout CrawlSummary) async throws {
+        guard let saved = try await store.checkpoint(serialName), let serial = Int64(saved) else {
+            throw CrawlError.noSerial(collection)
+        }
+        let changes = try await index.changes(since: serial)
+        let now = Self.now
+        var work: [String: WorkItem] = [:]
+        var removals: Set<String> = []
+        let existing = Set(try await store.documentNames(collection: collection))
+        for event in changes.events {
+            let name = PackageName.normalize(event.name)
+            if let filter = options.filterName, !name.contains(filter) { continue }
+            if event.isRemoval {
+                if existing.contains(name) { removals.insert(name) }
+                continue
+            }
+            let key = event.isNewProject ? "new:\(name)" : "update:\(name):\(event.version ?? "")"
+            let ttl = event.isNewProject ? options.dedupTTLNew : options.dedupTTLUpdate
+            guard work[name] == nil, try await store.claimDedupKey(key, ttl: ttl, now: now) else { continue }
+            // Known packages are re-fetched; unknown ones must be claimed by one of the profile's sources.
+            work[name] = WorkItem(name: event.name, discovered: nil, prefetched: nil, requireConfirm: false, requireClaim: !existing.contains(name))
+        }
+        var items = work.values.sorted { $0.name < $1.name }
+        if let limit = options.limit { items = Array(items.prefix(limit)) }
+        summary.discovered = items.count
+        let bySource = Dictionary(grouping: sources, by: { $0.kind })
+        for start in stride(from: 0, to: items.count, by: options.batchSize) {
+            let outcome = try await process(Array(items[start..<min(start + options.batchSize, items.count)]), bySource: bySource)
+            outcome.add(to: &summary)
+            progress?.update(phase: "update", done: min(start + options.batchSize, items.count), total: items.count)
+        }
+        summary.removed += try await removeConfirmed(Array(removals), summary: &summary, alreadySeenMissing: false)
+        try await store.saveCheckpoint(serialName, value: String(max(serial, changes.serial)))
+        _ = try await store.purgeExpiredDedupKeys(now: now)
+    }
+
+    // MARK: - Refresh
+
+    struct RefreshCheckpoint: Codable {
+        var names: [String]
+        var next: Int
+        var missing: [String]
+    }
+
+    func runRefresh(_ summary: inout CrawlSummary) async throws {
+        var state: RefreshCheckpoint
+        if let saved = try await store.checkpoint(checkpointName), let cp = try? JSONDecoder().decode(RefreshCheckpoint.self, from: Data(saved.utf8)) {
+            state = cp
+            summary.resumed = true
+        } else {
+            var names = try await store.documentNames(collection: collection)
+            if let filter = options.filterName { names = names.filter { $0.contains(filter) } }
+            if let limit = options.limit { names = Array(names.prefix(limit)) }
+            state = RefreshCheckpoint(names: names, next: 0, missing: [])
+        }
+        summary.discovered = state.names.count
+        let bySource = Dictionary(grouping: sources, by: { $0.kind })
+        while state.next < state.names.count {
+            let chunk = Array(state.names[state.next..<min(state.next + options.batchSize, state.names.count)])
+            let outcome = try await process(chunk.map { WorkItem(name: $0, discovered: nil, prefetched: nil, requireConfirm: false) }, bySource: bySource)
+            outcome.add(to: &summary)
+            state.missing += outcome.notFound
+            state.next += chunk.count
+            try await saveCheckpoint(state)
+            progress?.update(phase: "refresh", done: state.next, total: state.names.count)
+        }
+        summary.removed += try await removeConfirmed(state.missing, summary: &summary, alreadySeenMissing: true)
+        try await store.deleteCheckpoint(checkpointName)
+    }
+
+    /// Removes packages only on a confirmed 404: seen missing, then missing again after a pause.
+    /// A 5xx, timeout or bad body never removes anything.
+    func removeConfirmed(_ names: [String], summary: inout CrawlSummary, alreadySeenMissing: Bool) async throws -> Int {
+        guard !names.isEmpty else { return 0 }
+        var suspects = names
+        if !alreadySeenMissing {
+            var stillMissing: [String] = []
+            for name in suspects { if case .notFound = await index.fetch(name, revalidate: false) { stillMissing.append(name) } }
+            suspects = stillMissing
+            guard !suspects.isEmpty else { return 0 }
+        }
+        try await Task.sleep(for: options.confirmDelay)
+        var confirmed: [String] = []
+        for name in suspects {
+            if case .notFound = await index.fetch(name, revalidate: false) { confirmed.append(name) }
+        }
+        let removed = try await store.removeDocuments(confirmed, collection: collection)
+        for name in confirmed { try await store.clearProblems(package: name, kind: nil, collection: collection) }
+        if removed > 0 { logger.info("removed after a confirmed 404", metadata: ["packages": "\(confirmed.joined(separator: ", "))"]) }
+        return removed
+    }
+}
+
+public enum CrawlError: Error, CustomStringConvertible {
+    case noSerial(String)
+
+    public var description: String {
+        switch self {
+        case .noSerial(let c): "collection '\(c)' has no stored serial: run a full crawl first (trawl crawl --full)"
+        }
+    }
+}

@@ -1,0 +1,107 @@
+public import ArgumentParser
+import Foundation
+import Logging
+public import TrawlCore
+import TrawlPyPI
+import TrawlStore
+
+struct CrawlCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "crawl",
+        abstract: "Discover, fetch, enrich and store a profile's packages.",
+        discussion: """
+            With no mode flag: a full crawl when the collection is empty, incremental otherwise.
+            Without -p, --classifier C... --target COLL crawls packages with those classifiers (manual mode).
+            Exit 3 when some packages could not be fetched (see `trawl show --problems`).
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .shortAndLong, help: "Profile key (or TRAWL_DEFAULT_PROFILE).") var profile: String?
+    @Flag(name: .long, help: "Discover from scratch; packages no longer found are kept but flagged stale.") var full = false
+    @Flag(name: .long, help: "Only what changed since the last run (changelog + RSS feeds).") var incremental = false
+    @Flag(name: .long, help: "Re-fetch every package of the collection; only a confirmed 404 removes one.") var refresh = false
+    @Option(name: .long, help: "How index-wide sources discover: clickhouse (default, falls back to scan) or scan.") var discovery: DiscoveryStrategy = .clickhouse
+    @Option(name: [.short, .long], help: "At most N packages.") var limit: Int?
+    @Option(name: .long, help: "Only packages whose name contains S.") var filterName: String?
+    @Option(name: .long, help: "Manual mode: a trove classifier (repeatable), prefix-matched.") var classifier: [String] = []
+    @Option(name: .long, help: "Collection to write (default: the profile key).") var target: String?
+    @Flag(name: .long, help: "Store PyPI metadata only; skip enrichers.") var noEnrich = false
+    @Flag(name: .long, help: "Print the run summary as one JSON object.") var json = false
+
+    func validate() throws {
+        if [full, incremental, refresh].filter({ $0 }).count > 1 {
+            throw ValidationError("choose one of --full, --incremental, --refresh")
+        }
+        if !classifier.isEmpty && target == nil && profile == nil {
+            throw ValidationError("manual mode needs --target COLL (the collection to write)")
+        }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
+
+    func run() async throws {
+        let env = CLIEnvironment(global)
+        let profile = try resolveProfile(env)
+        let collection = target ?? profile.key
+        let store = try env.openStore()
+        let runtime = try CrawlRuntime(env: env, store: store, profile: profile, discovery: discovery)
+        do {
+            let mode = try await chooseMode(store: store, collection: collection)
+            var options = CrawlOptions(
+                mode: mode, limit: limit, filterName: filterName, enrich: !noEnrich,
+                concurrency: runtime.http.configuration.limit(for: .pypi))
+            options.confirmDelay = .milliseconds(Int64((Double(env.config.value("TRAWL_REFRESH_CONFIRM_DELAY") ?? "5") ?? 5) * 1000))
+            options.dedupTTLNew = env.config.seconds("TRAWL_DEDUP_TTL_NEW", default: 86_400)
+            options.dedupTTLUpdate = env.config.seconds("TRAWL_DEDUP_TTL_UPDATE", default: 86_400)
+            let crawler = try runtime.crawler(collection: collection, options: options, progress: json || global.quiet ? nil : Progress.make(logger: env.logger))
+            let summary = try await crawler.run()
+            try await runtime.shutdown()
+            if json {
+                print(try JSONText.encode(summary, pretty: false))
+            } else if !global.quiet {
+                print("""
+                    \(summary.mode) crawl of '\(summary.collection)': discovered \(summary.discovered), fetched \(summary.fetched), \
+                    unchanged \(summary.unchanged), indexed \(summary.indexed), removed \(summary.removed), stale \(summary.stale), \
+                    problems \(summary.problems) — \(summary.requests.pypi) PyPI / \(summary.requests.clickhouse) ClickHouse requests, \
+                    \(String(format: "%.1f", summary.seconds)) s
+                    """)
+            }
+            if summary.problems > 0 { throw ExitCode(3) }
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            try? await runtime.shutdown()
+            Console.error("crawl failed: \(error)")
+            throw ExitCode(1)
+        }
+    }
+
+    func resolveProfile(_ env: CLIEnvironment) throws -> Profile {
+        if !classifier.isEmpty {
+            for c in classifier {
+                if let problem = Classifier.problem(c) {
+                    Console.error("--classifier: \(problem)")
+                    throw ExitCode(2)
+                }
+            }
+            let key = target ?? "manual"
+            return Profile(
+                key: key, name: "Manual (\(classifier.joined(separator: ", ")))",
+                sources: [PluginSpec(kind: ClassifierSource.descriptor.kind, options: PluginOptions(["classifiers": .strings(classifier)]))],
+                enrichers: PluginRegistry.defaultEnrichers.map { PluginSpec(kind: $0) },
+                origin: ProfileOrigin(path: "command line", layer: .dropIn))
+        }
+        return try env.profile(profile)
+    }
+
+    func chooseMode(store: any Store, collection: String) async throws -> CrawlMode {
+        if full { return .full }
+        if incremental { return .incremental }
+        if refresh { return .refresh }
+        let count = try await store.documentCount(collection: collection)
+        let serial = try await store.checkpoint("serial:\(collection)")
+        let unfinished = try await store.checkpoint("crawl:\(collection):full")
+        return count == 0 || serial == nil || unfinished != nil ? .full : .incremental
+    }
+}
+
+extension DiscoveryStrategy: ExpressibleByArgument {}

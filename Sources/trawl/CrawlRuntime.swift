@@ -1,0 +1,76 @@
+import Foundation
+import Logging
+import TrawlCore
+import TrawlPyPI
+
+/// The live objects one command needs to crawl: the HTTP layer (with the store as its validator
+/// cache), the index client and the profile's plugins, built from the registry by kind.
+struct CrawlRuntime {
+    let env: CLIEnvironment
+    let store: any Store
+    let profile: Profile
+    let http: HTTPFetcher
+    let context: PluginContext
+
+    init(env: CLIEnvironment, store: any Store, profile: Profile, discovery: DiscoveryStrategy) throws {
+        self.env = env
+        self.store = store
+        self.profile = profile
+        var config = HTTPFetcher.Configuration()
+        if let attempts = env.config.value("TRAWL_HTTP_MAX_ATTEMPTS").flatMap(Int.init) { config.retry.maxAttempts = max(1, attempts) }
+        if let ms = env.config.value("TRAWL_HTTP_BACKOFF_MS").flatMap(Int64.init) {
+            config.retry.baseDelay = .milliseconds(ms)
+            config.retry.maxDelay = .milliseconds(ms * 20)
+        }
+        if let n = env.config.value("TRAWL_PYPI_CONCURRENCY").flatMap(Int.init) { config.concurrency[.pypi] = n }
+        http = HTTPFetcher(configuration: config, cache: store, logger: env.logger)
+        let frameworks = profile.sources.filter { $0.kind == ClassifierSource.descriptor.kind }
+            .flatMap { $0.options.strings("classifiers") }
+            .compactMap { c -> String? in
+                let parts = c.components(separatedBy: " :: ")
+                return parts.count >= 2 && parts[0] == "Framework" ? parts[1] : nil
+            }
+        context = PluginContext(
+            http: http, config: env.config, store: store, logger: env.logger, profileKey: profile.key,
+            discovery: discovery, frameworks: Array(Set(frameworks)).sorted())
+    }
+
+    func index() throws -> PyPIIndex {
+        do {
+            return PyPIIndex(client: PyPIClient(http: http, baseURL: try env.config.pypiURL()), frameworks: context.frameworks)
+        } catch {
+            Console.error("\(error)")
+            throw error
+        }
+    }
+
+    func sources() throws -> [any Source] {
+        try profile.sources.compactMap { spec in
+            guard env.registry.isAvailable(source: spec.kind) else {
+                env.logger.warning("source kind '\(spec.kind)' is not implemented in this build; skipped")
+                return nil
+            }
+            return try env.registry.makeSource(spec, context: context)
+        }
+    }
+
+    func enrichers() throws -> [any Enricher] {
+        try profile.enrichers.compactMap { spec in
+            guard env.registry.isAvailable(enricher: spec.kind) else {
+                env.logger.notice("enricher '\(spec.kind)' is not implemented in this build; skipped")
+                return nil
+            }
+            return try env.registry.makeEnricher(spec, context: context)
+        }
+    }
+
+    func crawler(collection: String, options: CrawlOptions, progress: (any ProgressReporter)?) throws -> Crawler {
+        Crawler(
+            profile: profile, collection: collection, store: store, index: try index(), sources: try sources(),
+            enrichers: try enrichers(), options: options, logger: env.logger, progress: progress, counters: http.counters)
+    }
+
+    func shutdown() async throws {
+        try await http.shutdown()
+    }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import TrawlCore
+
+struct ShowCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Show one package of a collection, or the collection's problems.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Package name (any spelling).") var name: String?
+    @Option(name: .shortAndLong, help: "Profile key (or TRAWL_DEFAULT_PROFILE).") var profile: String?
+    @Flag(name: .long, help: "List every release, not just the latest ten.") var allVersions = false
+    @Flag(name: .long, help: "List recorded problems (of NAME, or of the whole collection).") var problems = false
+    @Flag(name: .long, help: "Print JSON: the document, its releases and problems.") var json = false
+
+    func validate() throws {
+        if name == nil && !problems { throw ValidationError("give a package NAME, or --problems") }
+    }
+
+    struct Output: Encodable {
+        var document: PackageDocument?
+        var releases: [Release]?
+        var problems: [Problem]
+    }
+
+    func run() async throws {
+        let env = CLIEnvironment(global)
+        let store = try env.openStore()
+        let collection = try await collectionFor(profile, env: env, store: store)
+        guard let name else {
+            let list = try await store.problems(collection: collection, package: nil)
+            if json { print(try JSONText.encode(Output(document: nil, releases: nil, problems: list))); return }
+            if list.isEmpty { print("no problems recorded in '\(collection)'") }
+            for p in list { print("\(p.package)  [\(p.kind)]  \(p.message)") }
+            return
+        }
+        let found = try await store.document(name, collection: collection)
+        let packageProblems = try await store.problems(collection: collection, package: name)
+        guard let doc = found else {
+            if json { print(try JSONText.encode(Output(document: nil, releases: nil, problems: packageProblems))) }
+            Console.error("'\(name)' is not in collection '\(collection)'" + (packageProblems.isEmpty ? "" : "; problems: " + packageProblems.map(\.message).joined(separator: "; ")))
+            throw ExitCode(1)
+        }
+        let releases = try await store.releases(name, collection: collection)
+        if json {
+            print(try JSONText.encode(Output(document: doc, releases: allVersions ? releases : Array(releases.prefix(10)), problems: packageProblems)))
+            return
+        }
+        print("\(doc.name) \(doc.version)\(doc.stale ? "  (stale: no longer discovered)" : "")")
+        if !doc.summary.isEmpty { print("  \(doc.summary)") }
+        let released = doc.uploadTimestamp > 0 ? ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(doc.uploadTimestamp))) : "unknown"
+        print("  released:   \(released)")
+        if !doc.license.isEmpty { print("  license:    \(doc.license)") }
+        if !doc.author.isEmpty { print("  author:     \(doc.author)") }
+        if !doc.homePage.isEmpty { print("  home page:  \(doc.homePage)") }
+        for (label, url) in doc.projectURLs.sorted(by: { $0.key < $1.key }) { print("  \(label): \(url)") }
+        if !doc.frameworkVersions.isEmpty { print("  frameworks: \(doc.frameworkVersions.joined(separator: ", "))") }
+        if !doc.pythonVersions.isEmpty { print("  python:     \(doc.pythonVersions.joined(separator: ", "))") }
+        if !doc.keywords.isEmpty { print("  keywords:   \(doc.keywords.joined(separator: ", "))") }
+        print("  found by:   \(doc.discoveredBy.joined(separator: ", "))")
+        print("  releases (\(releases.count)):")
+        for r in allVersions ? releases : Array(releases.prefix(10)) {
+            let date = r.uploadTimestamp > 0 ? String(ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(r.uploadTimestamp))).prefix(10)) : "?"
+            print("    \(r.version)  \(date)\(r.yanked ? "  yanked" : "")")
+        }
+        if !allVersions && releases.count > 10 { print("    … \(releases.count - 10) more (--all-versions)") }
+        for p in packageProblems { print("  problem [\(p.kind)]: \(p.message)") }
+    }
+}
