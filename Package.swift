@@ -113,7 +113,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TrawlPyPITests",
-            dependencies: ["TrawlPyPI", "TrawlCore", "TestSupport"],
+            dependencies: ["TrawlPyPI", "TrawlCore", "TrawlStore", "TestSupport"],
             swiftSettings: strict
         ),
         // Runs the built `trawl` binary as a user would: exit codes, output, environment.

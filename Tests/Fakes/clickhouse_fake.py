@@ -87,8 +87,9 @@ HTTP interface
   (READONLY)`. The chdb session itself is also switched to readonly = 1 after
   loading, so `SETTINGS` clauses that change a limit and table functions that
   need write access (file(), url(), ...) fail with code 164 natively.
-  Multi-statement bodies (`SELECT 1; SELECT 2`) are refused (SYNTAX_ERROR) as
-  over real HTTP.
+  Multi-statement bodies (`SELECT 1; SELECT 2`) are refused (SYNTAX_ERROR) and
+  `INTO OUTFILE` is refused (code 486, INTO_OUTFILE_NOT_ALLOWED), as over real
+  HTTP.
 * Errors: chdb's exception text is passed through as
   `Code: N. DB::Exception: ... (NAME) (version <chdb's ClickHouse version>)`
   with header X-ClickHouse-Exception-Code: N and the HTTP status ClickHouse's
@@ -119,13 +120,16 @@ crosses the limit is still sent whole, so a small result (one block, up to
 65k rows) is not truncated at all and a big one is cut somewhere past the
 limit. The fake makes truncation exact and always observable: a
 SELECT/WITH/FROM/(...) statement is executed as
-`SELECT * FROM (\n<your query without FORMAT>\n) LIMIT <max_result_rows>` (if
-that wrapper fails to run, the original query is run unwrapped so the error
+`SELECT * FROM (\n<your query without FORMAT/SETTINGS>\n) LIMIT <max_result_rows>
+[SETTINGS <your trailing SETTINGS clause, hoisted so readonly still checks it>]`
+(if that wrapper fails to run, the original query is run unwrapped so the error
 text is ClickHouse's own for your SQL). So at most max_result_rows rows come
 back, silently -- a client that does not paginate loses rows even on small
-fixtures. For JSON-family formats the wrapper's `rows_before_limit_at_least`
-entry is removed unless your query has its own top-level LIMIT. WITH TOTALS /
-extremes rows, if any, come through the wrapper unchanged. DESCRIBE/SHOW/
+fixtures; a client that pages with LIMIT <= max_result_rows is unaffected.
+For JSON-family formats the wrapper's `rows_before_limit_at_least` entry is
+removed unless your query has its own top-level LIMIT (then it is kept but
+counts rows before the *wrapper's* limit -- approximate). WITH TOTALS rows come
+through the wrapper. DESCRIBE/SHOW/
 EXISTS/EXPLAIN are not wrapped (chdb's block-granular break applies).
 `--truncation block` turns the wrapper off (pure chdb/real-server behaviour);
 `--max-result-rows 0` disables the limit.
@@ -408,6 +412,10 @@ def analyse(sql: str):
         if not toks:
             raise SqlError(62, "SYNTAX_ERROR", "Empty query")
     kind = toks[0][1].upper() if toks[0][0] == "word" else toks[0][1]
+    for k in range(len(toks) - 1):
+        if (toks[k][4] == 0 and toks[k][0] == "word" and toks[k][1].upper() == "INTO"
+                and toks[k + 1][0] == "word" and toks[k + 1][1].upper() == "OUTFILE"):
+            raise SqlError(486, "INTO_OUTFILE_NOT_ALLOWED", "INTO OUTFILE is not allowed")
     fmt = None
     cut = None
     for k, t in enumerate(toks):
@@ -534,8 +542,10 @@ _NESTED_RE = re.compile(r"^Code: (\d+)\. DB::Exception: (Code: \1\. DB::Exceptio
 
 def parse_chdb_error(text: str):
     text = text.strip()
-    m = _NESTED_RE.match(text)
-    if m:
+    while True:  # chdb wraps some exceptions in copies of themselves
+        m = _NESTED_RE.match(text)
+        if not m:
+            break
         text = m.group(2)
     code_m = _CODE_RE.search(text)
     name_m = _NAME_RE.search(text)
@@ -804,7 +814,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         elapsed_ns = int((time.monotonic() - start) * 1e9)
         if wrap and not has_limit and fmt.lower() in _JSON:
-            out = re.sub(rb'\n\t"rows_before_limit_at_least": \d+,\n', b"\n", out, count=1)
+            out = re.sub(rb'\t"rows_before_limit_at_least": \d+,\n\n', b"", out, count=1)
             out = re.sub(rb',?\s*"rows_before_limit_at_least":\s*\d+', b"", out, count=1)
         result_rows = count_result_rows(fmt, out)
         entry["status"] = 200

@@ -67,11 +67,22 @@ class FakeProcess:
             raise RuntimeError("fake did not start: %r %s" % (line[0], self.proc.stderr.read()))
         self.port = int(line[0].split()[1])
         # drain stderr so the pipe never fills
-        threading.Thread(target=self.proc.stderr.read, daemon=True).start()
+        threading.Thread(target=self._drain, daemon=True).start()
+
+    def _drain(self):
+        try:
+            for _ in self.proc.stderr:
+                pass
+        except ValueError:  # closed by stop()
+            pass
 
     def stop(self):
         self.proc.send_signal(signal.SIGTERM)
-        return self.proc.wait(20)
+        try:
+            return self.proc.wait(20)
+        finally:
+            self.proc.stdout.close()
+            self.proc.stderr.close()
 
     def request(self, sql=None, params=None, url_params=None, user="demo", password=None,
                 headers=None, method="POST", path="/"):
@@ -209,6 +220,10 @@ class ClickHouseFakeTest(unittest.TestCase):
         status, _, body = self.q("SELECT 1", url_params={"max_result_rows": "5000"})
         self.assertEqual(status, 500)
         self.assertIn(b"Cannot modify 'max_result_rows' setting in readonly mode", body)
+        status, _, body = self.q("SELECT 1 INTO OUTFILE '/tmp/clickhouse_fake_must_not_exist'")
+        self.assertEqual(status, 500)
+        self.assertIn(b"Code: 486.", body)
+        self.assertFalse(os.path.exists("/tmp/clickhouse_fake_must_not_exist"))
         status, _, body = self.q("SELECT count() FROM pypi.projects")
         self.assertEqual(body.strip(), str(N_PROJECTS + 1).encode())
 

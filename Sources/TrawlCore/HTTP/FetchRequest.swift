@@ -35,6 +35,9 @@ public enum ValidatorMode: Sendable, Equatable {
     /// Keep only the ETag; a 304 is returned as 304 and the caller uses what it already has
     /// (a crawl keeps documents, not the JSON they came from, so storing bodies would be waste).
     case revalidateOnly
+    /// Send no validators (nothing stored to compare with), but record the answer's ETag so the
+    /// next request can revalidate.
+    case recordOnly
 }
 
 /// A complete response. After a 304 the stored body is returned with `status` 200 and `fromCache`.

@@ -66,7 +66,8 @@ public final class HTTPFetcher: Sendable {
     public func fetch(_ request: FetchRequest) async throws -> FetchedResponse {
         guard let url = URL(string: request.url), let host = url.host else { throw HTTPFetchError.invalidURL(request.url) }
         let hostKey = "\(host):\(url.port ?? (url.scheme == "https" ? 443 : 80))"
-        let cached = request.validators != .off ? try await cache?.cachedResponse(for: request.url) : nil
+        let sendsValidators = request.validators == .reuseBody || request.validators == .revalidateOnly
+        let cached = sendsValidators ? try await cache?.cachedResponse(for: request.url) : nil
         let policy = configuration.retry
         var attempt = 0
         var lastFailure: HTTPFetchError?

@@ -41,6 +41,8 @@ extension Crawler {
         }
         let known = existing
         let results = try await fetchAll(items, existing: known)
+        // A cancelled run stops before storing: fetches cut short must not become problems.
+        try Task.checkCancellation()
 
         var packages: [StoredPackage] = []
         var problems: [Problem] = []

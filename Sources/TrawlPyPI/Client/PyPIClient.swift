@@ -30,7 +30,7 @@ public struct PyPIClient: Sendable {
     /// One GET of the project's JSON. `revalidate` sends the stored ETag.
     public func project(_ name: String, revalidate: Bool, frameworks: [String] = []) async -> ProjectResult {
         let request = FetchRequest(projectURL(name), upstream: .pypi, headers: [("Accept", "application/json")],
-                                   validators: revalidate ? .revalidateOnly : .off)
+                                   validators: revalidate ? .revalidateOnly : .recordOnly)
         let response: FetchedResponse
         do {
             response = try await http.fetch(request)
