@@ -49,6 +49,7 @@ struct CrawlCommand: AsyncParsableCommand {
             var options = CrawlOptions(
                 mode: mode, limit: limit, filterName: filterName, enrich: !noEnrich,
                 concurrency: runtime.http.configuration.limit(for: .pypi))
+            if let size = env.config.value("TRAWL_BATCH_SIZE").flatMap(Int.init) { options.batchSize = max(1, size) }
             options.confirmDelay = .milliseconds(Int64((Double(env.config.value("TRAWL_REFRESH_CONFIRM_DELAY") ?? "5") ?? 5) * 1000))
             options.dedupTTLNew = env.config.seconds("TRAWL_DEDUP_TTL_NEW", default: 86_400)
             options.dedupTTLUpdate = env.config.seconds("TRAWL_DEDUP_TTL_UPDATE", default: 86_400)

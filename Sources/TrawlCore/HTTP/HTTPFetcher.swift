@@ -52,6 +52,9 @@ public final class HTTPFetcher: Sendable {
         config.timeout = .init(connect: .nanoseconds(Int64(configuration.connectTimeout.nanoseconds)), read: .nanoseconds(Int64(configuration.requestTimeout.nanoseconds)))
         let maxConcurrency = Upstream.allCases.map(configuration.limit(for:)).max() ?? 8
         config.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: maxConcurrency)
+        // Our retry loop owns retries (with counting and backoff); the pool must not silently retry
+        // a refused connection until the deadline.
+        config.connectionPool.retryConnectionEstablishment = false
         config.httpVersion = .http1Only
         self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
     }
