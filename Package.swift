@@ -119,7 +119,7 @@ let package = Package(
         // Runs the built `trawl` binary as a user would: exit codes, output, environment.
         .testTarget(
             name: "TrawlCLITests",
-            dependencies: ["trawl", "TestSupport"],
+            dependencies: ["trawl", "TestSupport", "TrawlStore", "TrawlCore"],
             swiftSettings: strict
         ),
         .testTarget(

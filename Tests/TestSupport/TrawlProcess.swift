@@ -22,7 +22,8 @@ public struct TrawlProcess {
     }
 
     /// Runs `trawl ARGS` in `directory` with `environment` added to a minimal one (PATH, HOME).
-    public static func run(_ arguments: [String], environment: [String: String] = [:], directory: URL? = nil) throws -> Result {
+    /// Waits without blocking a thread: tests run fakes in this process on the same small pool.
+    public static func run(_ arguments: [String], environment: [String: String] = [:], directory: URL? = nil) async throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -39,8 +40,10 @@ public struct TrawlProcess {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            process.terminationHandler = { _ in continuation.resume() }
+            do { try process.run() } catch { continuation.resume(throwing: error) }
+        }
         try out.close()
         try err.close()
         defer { try? FileManager.default.removeItem(at: scratch) }

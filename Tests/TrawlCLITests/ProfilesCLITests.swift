@@ -8,8 +8,8 @@ import Testing
         try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
     }
 
-    @Test func builtInsAreKnownFromAnyFolder() throws {
-        let result = try TrawlProcess.run(["profiles", "list"])  // an empty temporary folder
+    @Test func builtInsAreKnownFromAnyFolder() async throws {
+        let result = try await TrawlProcess.run(["profiles", "list"])  // an empty temporary folder
         #expect(result.status == 0, "\(result.stderr)")
         for key in ["plone", "django", "flask", "flet"] {
             #expect(result.stdout.contains("\(key)  "), "missing \(key) in:\n\(result.stdout)")
@@ -19,75 +19,75 @@ import Testing
         #expect(result.stdout.contains("enrichers pypi, versions, github, downloads, health"))
     }
 
-    @Test func dropInProfileAppearsWithoutRebuilding() throws {
+    @Test func dropInProfileAppearsWithoutRebuilding() async throws {
         let dir = TrawlProcess.temporaryDirectory()
         try write("key: fastapi\nname: FastAPI\nsources:\n  - kind: pypi-classifiers\n    classifiers: [\"Framework :: FastAPI\"]\n", to: "fastapi.yaml", in: dir)
-        let viaEnv = try TrawlProcess.run(["profiles", "list", "--json"], environment: ["TRAWL_PROFILES_DIR": dir.path])
+        let viaEnv = try await TrawlProcess.run(["profiles", "list", "--json"], environment: ["TRAWL_PROFILES_DIR": dir.path])
         #expect(viaEnv.status == 0, "\(viaEnv.stderr)")
         let keys = try JSONSerialization.jsonObject(with: Data(viaEnv.stdout.utf8)) as? [[String: Any]]
         #expect(keys?.compactMap { $0["key"] as? String } == ["django", "fastapi", "flask", "flet", "plone"])
-        let viaFlag = try TrawlProcess.run(["profiles", "show", "fastapi", "--profiles-dir", dir.path])
+        let viaFlag = try await TrawlProcess.run(["profiles", "show", "fastapi", "--profiles-dir", dir.path])
         #expect(viaFlag.status == 0)
         #expect(viaFlag.stdout.contains("Framework :: FastAPI"))
     }
 
-    @Test func dropInWithSameKeyReplacesBuiltIn() throws {
+    @Test func dropInWithSameKeyReplacesBuiltIn() async throws {
         let dir = TrawlProcess.temporaryDirectory()
         try write("key: plone\nname: Plone Local\nsources:\n  - kind: pypi-names\n    names: [\"collective.*\"]\n", to: "plone.yaml", in: dir)
-        let result = try TrawlProcess.run(["profiles", "show", "plone"], environment: ["TRAWL_PROFILES_DIR": dir.path])
+        let result = try await TrawlProcess.run(["profiles", "show", "plone"], environment: ["TRAWL_PROFILES_DIR": dir.path])
         #expect(result.status == 0)
         #expect(result.stdout.contains("Plone Local"))
         #expect(result.stdout.contains("collective.*"))
         #expect(!result.stdout.contains("Framework :: Plone"))
     }
 
-    @Test func workingDirectoryProfilesLayerBetween() throws {
+    @Test func workingDirectoryProfilesLayerBetween() async throws {
         let cwd = TrawlProcess.temporaryDirectory()
         try FileManager.default.createDirectory(at: cwd.appendingPathComponent("profiles"), withIntermediateDirectories: true)
         try write("key: flask\nname: Flask Here\nsources:\n  - kind: pypi-requires\n    requires: flask\n", to: "profiles/flask.yaml", in: cwd)
-        let result = try TrawlProcess.run(["profiles", "show", "flask"], directory: cwd)
+        let result = try await TrawlProcess.run(["profiles", "show", "flask"], directory: cwd)
         #expect(result.stdout.contains("Flask Here"), "\(result.stdout)\(result.stderr)")
     }
 
-    @Test func validateReportsFileLineAndAllowedValuesWithExit2() throws {
+    @Test func validateReportsFileLineAndAllowedValuesWithExit2() async throws {
         let dir = TrawlProcess.temporaryDirectory()
         try write("key: x\nname: X\nsources:\n  - kind: pypi-clasifiers\n    classifiers: [\"A :: B\"]\n", to: "bad.yaml", in: dir)
         let file = dir.appendingPathComponent("bad.yaml").path
-        let result = try TrawlProcess.run(["profiles", "validate", file])
+        let result = try await TrawlProcess.run(["profiles", "validate", file])
         #expect(result.status == 2)
         #expect(result.stderr.contains("\(file):4: unknown source kind 'pypi-clasifiers'; allowed kinds: github-monorepo, github-topic, pypi-classifiers, pypi-names, pypi-requires"), "\(result.stderr)")
         #expect(result.stdout.isEmpty)
     }
 
-    @Test func validateFlagsDuplicateKeysAcrossFiles() throws {
+    @Test func validateFlagsDuplicateKeysAcrossFiles() async throws {
         let dir = TrawlProcess.temporaryDirectory()
         let body = "name: X\nsources:\n  - kind: pypi-requires\n    requires: x\n"
         try write("key: dup\n" + body, to: "a.yaml", in: dir)
         try write("key: dup\n" + body, to: "b.yaml", in: dir)
-        let result = try TrawlProcess.run(["profiles", "validate"], environment: ["TRAWL_PROFILES_DIR": dir.path])
+        let result = try await TrawlProcess.run(["profiles", "validate"], environment: ["TRAWL_PROFILES_DIR": dir.path])
         #expect(result.status == 2)
         #expect(result.stderr.contains("b.yaml:1: duplicate profile key 'dup': also defined in \(dir.path)/a.yaml"), "\(result.stderr)")
     }
 
-    @Test func validateGoodFilesAndBrokenDropInBlocksOtherCommands() throws {
-        let ok = try TrawlProcess.run(["profiles", "validate"])
+    @Test func validateGoodFilesAndBrokenDropInBlocksOtherCommands() async throws {
+        let ok = try await TrawlProcess.run(["profiles", "validate"])
         #expect(ok.status == 0, "\(ok.stderr)")
         #expect(ok.stdout.contains("profiles: django, flask, flet, plone"))
         let dir = TrawlProcess.temporaryDirectory()
         try write("key: broken\nname: B\nsources: []\n", to: "broken.yaml", in: dir)
-        let list = try TrawlProcess.run(["profiles", "list"], environment: ["TRAWL_PROFILES_DIR": dir.path])
+        let list = try await TrawlProcess.run(["profiles", "list"], environment: ["TRAWL_PROFILES_DIR": dir.path])
         #expect(list.status == 2)
         #expect(list.stderr.contains("broken.yaml:3: 'sources' is empty"))
     }
 
-    @Test func unknownProfileAndHelp() throws {
-        let unknown = try TrawlProcess.run(["profiles", "show", "nope"])
+    @Test func unknownProfileAndHelp() async throws {
+        let unknown = try await TrawlProcess.run(["profiles", "show", "nope"])
         #expect(unknown.status == 2)
         #expect(unknown.stderr.contains("unknown profile 'nope'; known profiles: django, flask, flet, plone"))
-        let help = try TrawlProcess.run(["--help"])
+        let help = try await TrawlProcess.run(["--help"])
         #expect(help.status == 0)
         #expect(help.stdout.contains("profiles"))
-        let version = try TrawlProcess.run(["--version"])
+        let version = try await TrawlProcess.run(["--version"])
         #expect(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines).range(of: #"^\d+\.\d+\.\d+$"#, options: .regularExpression) != nil)
     }
 }

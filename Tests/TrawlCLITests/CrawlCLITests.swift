@@ -1,0 +1,135 @@
+import Foundation
+import TestSupport
+import Testing
+import TrawlCore
+import TrawlStore
+
+/// `trawl crawl/show/search/export` end to end against the fake index, including `kill -9`.
+@Suite struct CrawlCLITests {
+    static func projects(_ count: Int) -> [FakePyPI.Project] {
+        var list = (0..<count).map { i in
+            FakePyPI.Project(name: String(format: "collective.addon%04d", i), versions: ["1.0", "1.\(i % 7)"],
+                             classifiers: ["Framework :: Plone :: 6.\(i % 2)"], summary: "Addon number \(i) for Plone sites")
+        }
+        list.append(.init(name: "flask-other", classifiers: ["Framework :: Flask"]))
+        return list
+    }
+
+    func environment(_ fake: FakePyPI, store: String) -> [String: String] {
+        [
+            "TRAWL_PYPI_URL": fake.baseURL, "TRAWL_STORE": "sqlite:\(store)", "TRAWL_CLICKHOUSE_URL": "http://127.0.0.1:1",
+            "TRAWL_HTTP_BACKOFF_MS": "5", "TRAWL_HTTP_MAX_ATTEMPTS": "2", "TRAWL_REFRESH_CONFIRM_DELAY": "0.05",
+        ]
+    }
+
+    @Test func crawlJSONSummaryThenShowSearchExport() async throws {
+        let fake = try await FakePyPI.start(Self.projects(30))
+        let dir = TrawlProcess.temporaryDirectory()
+        let env = environment(fake, store: dir.appendingPathComponent("t.sqlite").path)
+        let crawl = try await TrawlProcess.run(["crawl", "-p", "plone", "--discovery", "scan", "--json"], environment: env)
+        #expect(crawl.status == 0, "\(crawl.stderr)")
+        let summary = try JSONSerialization.jsonObject(with: Data(crawl.stdout.utf8)) as? [String: Any]
+        #expect(summary?["mode"] as? String == "full", "an empty collection gets a full crawl")
+        #expect(summary?["indexed"] as? Int == 30)
+        #expect(summary?["discovered"] as? Int == 30)
+        #expect((summary?["requests"] as? [String: Any])?["pypi"] as? Int ?? 0 >= 31)
+        for key in ["profile", "fetched", "unchanged", "removed", "problems", "seconds"] { #expect(summary?[key] != nil, "missing \(key)") }
+
+        let again = try await TrawlProcess.run(["crawl", "-p", "plone", "--json"], environment: env)
+        let second = try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any]
+        #expect(second?["mode"] as? String == "incremental", "a filled collection gets an incremental crawl")
+
+        let show = try await TrawlProcess.run(["show", "Collective.Addon0003", "-p", "plone"], environment: env)
+        #expect(show.status == 0)
+        #expect(show.stdout.contains("collective.addon0003 1.3"))
+        let showJSON = try await TrawlProcess.run(["show", "collective-addon0003", "-p", "plone", "--json", "--all-versions"], environment: env)
+        let shown = try JSONSerialization.jsonObject(with: Data(showJSON.stdout.utf8)) as? [String: Any]
+        #expect((shown?["releases"] as? [Any])?.count == 2)
+        #expect((shown?["document"] as? [String: Any])?["normalized_name"] as? String == "collective-addon0003")
+
+        let search = try await TrawlProcess.run(["search", "addon", "number", "7", "-p", "plone", "--json", "--limit", "3"], environment: env)
+        let hits = try JSONSerialization.jsonObject(with: Data(search.stdout.utf8)) as? [String: Any]
+        #expect((hits?["hits"] as? [[String: Any]])?.count ?? 0 >= 1)
+
+        let exportFile = dir.appendingPathComponent("plone.jsonl").path
+        let export = try await TrawlProcess.run(["export", "-p", "plone", "--format", "jsonl", "--output", exportFile], environment: env)
+        #expect(export.status == 0)
+        let lines = try String(contentsOfFile: exportFile, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 30)
+        let first = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any]
+        for field in ["name", "normalized_name", "version", "version_sortable", "upload_timestamp", "health_score", "profiles", "first_seen"] {
+            #expect(first?[field] != nil, "export lacks \(field)")
+        }
+        try await fake.shutdown()
+    }
+
+    @Test func problemsGiveExitCode3AndAreListed() async throws {
+        let fake = try await FakePyPI.start(Self.projects(5))
+        fake.setRawBody("collective.addon0002", "<html>Service temporarily broken</html>")
+        let dir = TrawlProcess.temporaryDirectory()
+        let env = environment(fake, store: dir.appendingPathComponent("t.sqlite").path)
+        let crawl = try await TrawlProcess.run(["crawl", "-p", "plone", "--discovery", "scan", "--quiet"], environment: env)
+        #expect(crawl.status == 3, "\(crawl.stderr)")
+        let problems = try await TrawlProcess.run(["show", "--problems", "-p", "plone"], environment: env)
+        #expect(problems.stdout.contains("collective-addon0002  [pypi-json]"), "\(problems.stdout)")
+        try await fake.shutdown()
+    }
+
+    @Test func manualModeWithClassifierAndTarget() async throws {
+        let fake = try await FakePyPI.start(Self.projects(3))
+        let dir = TrawlProcess.temporaryDirectory()
+        let env = environment(fake, store: dir.appendingPathComponent("t.sqlite").path)
+        let crawl = try await TrawlProcess.run(["crawl", "--classifier", "Framework :: Flask", "--target", "flaskish", "--discovery", "scan", "--json"], environment: env)
+        #expect(crawl.status == 0, "\(crawl.stderr)")
+        let names = try await SQLiteStore(path: dir.appendingPathComponent("t.sqlite").path).documentNames(collection: "flaskish")
+        #expect(names == ["flask-other"])
+        let bad = try await TrawlProcess.run(["crawl", "--classifier", "Framework: Flask", "--target", "x"], environment: env)
+        #expect(bad.status == 2)
+        try await fake.shutdown()
+    }
+
+    @Test func killDashNineThenRerunEqualsACleanRun() async throws {
+        let fake = try await FakePyPI.start(Self.projects(240))
+        let dir = TrawlProcess.temporaryDirectory()
+        let cleanStore = dir.appendingPathComponent("clean.sqlite").path
+        let clean = try await TrawlProcess.run(["crawl", "-p", "plone", "--full", "--discovery", "scan", "--quiet"], environment: environment(fake, store: cleanStore))
+        #expect(clean.status == 0, "\(clean.stderr)")
+
+        fake.setFaults([.latency(.milliseconds(15))])
+        let killedStore = dir.appendingPathComponent("killed.sqlite").path
+        var env = environment(fake, store: killedStore)
+        env["TRAWL_BATCH_SIZE"] = "20"
+        env["TRAWL_PYPI_CONCURRENCY"] = "4"
+        let process = try TrawlProcess.spawn(["crawl", "-p", "plone", "--full", "--discovery", "scan", "--quiet"], environment: env, directory: dir)
+        var count = 0
+        for _ in 0..<2000 {
+            try await Task.sleep(for: .milliseconds(10))
+            if FileManager.default.fileExists(atPath: killedStore),
+                let n = try? await SQLiteStore(path: killedStore).documentCount(collection: "plone") { count = n }
+            if count >= 60 { break }
+        }
+        kill(process.processIdentifier, SIGKILL)
+        while process.isRunning { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(count >= 60 && count < 240, "killed mid-run after \(count) documents")
+        fake.setFaults([])
+        let rerun = try await TrawlProcess.run(["crawl", "-p", "plone", "--discovery", "scan", "--json"], environment: env)
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        #expect(rerun.stdout.contains("\"resumed\":true"), "\(rerun.stdout)")
+        let a = try await Self.snapshot(cleanStore), b = try await Self.snapshot(killedStore)
+        #expect(a.count == 240)
+        #expect(a == b, "the resumed collection equals the clean one")
+        try await fake.shutdown()
+    }
+
+    static func snapshot(_ path: String) async throws -> [PackageDocument] {
+        let store = try SQLiteStore(path: path)
+        var docs: [PackageDocument] = []
+        for name in try await store.documentNames(collection: "plone") {
+            guard var d = try await store.document(name, collection: "plone") else { continue }
+            d.firstSeen = 0
+            d.lastSynced = 0
+            docs.append(d)
+        }
+        return docs
+    }
+}
