@@ -94,6 +94,15 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // `swift run -c release trawl-bench`: crawl throughput and request counts against a loopback
+        // fake of the whole index (../shared/data), printed as figures, never asserted.
+        .executableTarget(
+            name: "trawl-bench",
+            dependencies: ["TestSupport"],
+            path: "Benchmarks/CrawlBench",
+            swiftSettings: strict
+        ),
+
         // Loopback fakes shared by the test targets (an HTTP server that can misbehave on purpose).
         .target(
             name: "TestSupport",
