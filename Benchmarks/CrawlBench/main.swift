@@ -108,7 +108,7 @@ func trawlBinary() -> String {
 
 func peakChildRSSMB() -> Double {
     var usage = rusage()
-    getrusage(RUSAGE_CHILDREN, &usage)
+    getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)
     return Double(usage.ru_maxrss) / 1024
 }
 
