@@ -24,13 +24,7 @@ public struct TrawlProcess {
     /// Runs `trawl ARGS` in `directory` with `environment` added to a minimal one (PATH, HOME).
     /// Waits without blocking a thread: tests run fakes in this process on the same small pool.
     public static func run(_ arguments: [String], environment: [String: String] = [:], directory: URL? = nil) async throws -> Result {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
-        env.merge(environment) { _, new in new }
-        process.environment = env
-        process.currentDirectoryURL = directory ?? temporaryDirectory()
+        let process = makeProcess(arguments, environment: environment, directory: directory ?? temporaryDirectory())
         // Output goes to files, not pipes: a chatty process can never block on a full pipe.
         let scratch = temporaryDirectory()
         let outURL = scratch.appendingPathComponent("stdout"), errURL = scratch.appendingPathComponent("stderr")
@@ -55,6 +49,17 @@ public struct TrawlProcess {
 
     /// Starts `trawl ARGS` without waiting (for tests that kill it mid-run); output is discarded.
     public static func spawn(_ arguments: [String], environment: [String: String] = [:], directory: URL) throws -> Process {
+        let process = makeProcess(arguments, environment: environment, directory: directory)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// `trawl ARGS` in `directory`, with `environment` over a minimal one (PATH, HOME): nothing
+    /// from the developer's own shell (a real GITHUB_TOKEN, TRAWL_STORE) leaks into a test.
+    static func makeProcess(_ arguments: [String], environment: [String: String], directory: URL) -> Process {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -62,10 +67,6 @@ public struct TrawlProcess {
         env.merge(environment) { _, new in new }
         process.environment = env
         process.currentDirectoryURL = directory
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
         return process
     }
 
