@@ -4,7 +4,7 @@ import TrawlCore
 
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export", abstract: "Write every document of a collection (DESIGN §6 fields), streamed.")
+        commandName: "export", abstract: "Write every document of a collection (all search-document fields), streamed.")
 
     enum Format: String, ExpressibleByArgument { case jsonl, json }
 
