@@ -106,11 +106,16 @@ func trawlBinary() -> String {
     URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("trawl").path
 }
 
-func peakChildRSSMB() -> Double {
-    var usage = rusage()
-    getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)
-    return Double(usage.ru_maxrss) / 1024
+/// The crawl's own peak resident memory (VmHWM), read from /proc while it runs: rusage of
+/// children would also count the `python3 -c "import chdb"` probe.
+func peakRSSMB(_ pid: Int32) -> Double? {
+    guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+        let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+    else { return nil }
+    return Double(line.split(separator: " ").dropFirst().first.flatMap { Double($0) } ?? 0) / 1024
 }
+
+final class PeakBox: @unchecked Sendable { var value = 0.0 }
 
 func runCrawl(mode: String, clickhouseURL: String) async throws {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-bench-\(UUID().uuidString)")
@@ -126,8 +131,17 @@ func runCrawl(mode: String, clickhouseURL: String) async throws {
     process.standardOutput = out
     let start = ContinuousClock.now
     try process.run()
+    let peak = PeakBox()
+    let pid = process.processIdentifier
+    let watcher = Task.detached {
+        while !Task.isCancelled {
+            if let mb = peakRSSMB(pid) { peak.value = max(peak.value, mb) }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+    }
     let data = out.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
+    watcher.cancel()
     let seconds = Double((ContinuousClock.now - start).components.attoseconds) / 1e18 + Double((ContinuousClock.now - start).components.seconds)
     let summary = (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
     let indexed = summary["indexed"] as? Int ?? 0
@@ -136,7 +150,7 @@ func runCrawl(mode: String, clickhouseURL: String) async throws {
     let ch = requests["clickhouse"] as? Int ?? 0
     print(String(format: "%@ discovery: indexed %d of %d matching in %.1f s → %.0f packages/s; %d index + %d ClickHouse requests = %.3f requests per matched package; peak RSS %.0f MB (exit %d)",
                  mode, indexed, matching.count, seconds, Double(indexed) / seconds, pypi, ch, Double(pypi + ch) / Double(max(indexed, 1)),
-                 peakChildRSSMB(), process.terminationStatus))
+                 peak.value, process.terminationStatus))
     try? FileManager.default.removeItem(at: dir)
 }
 

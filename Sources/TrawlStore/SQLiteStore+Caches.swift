@@ -93,12 +93,15 @@ extension SQLiteStore {
         }
     }
 
-    public func clearProblems(package: String, kind: String?, collection: String) async throws {
+    public func clearProblems(packages: [String], kind: String?, collection: String) async throws {
+        guard !packages.isEmpty else { return }
         try await pool.write { db in
-            if let kind {
-                try db.execute(sql: "DELETE FROM problems WHERE collection = ? AND package = ? AND kind = ?", arguments: [collection, PackageName.normalize(package), kind])
-            } else {
-                try db.execute(sql: "DELETE FROM problems WHERE collection = ? AND package = ?", arguments: [collection, PackageName.normalize(package)])
+            for package in packages {
+                if let kind {
+                    try db.execute(sql: "DELETE FROM problems WHERE collection = ? AND package = ? AND kind = ?", arguments: [collection, PackageName.normalize(package), kind])
+                } else {
+                    try db.execute(sql: "DELETE FROM problems WHERE collection = ? AND package = ?", arguments: [collection, PackageName.normalize(package)])
+                }
             }
         }
     }

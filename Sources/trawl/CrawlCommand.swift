@@ -100,7 +100,7 @@ struct CrawlCommand: AsyncParsableCommand {
         if refresh { return .refresh }
         let count = try await store.documentCount(collection: collection)
         let serial = try await store.checkpoint("serial:\(collection)")
-        let unfinished = try await store.checkpoint("crawl:\(collection):full")
+        let unfinished = try await store.checkpoint("crawl:\(collection):full:list")
         return count == 0 || serial == nil || unfinished != nil ? .full : .incremental
     }
 }

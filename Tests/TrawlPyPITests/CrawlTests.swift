@@ -214,12 +214,12 @@ import TrawlCore
         _ = try? await task.value
         let partial = try await h.names().count
         #expect(partial > 0 && partial < 23, "interrupted mid-way (\(partial))")
-        #expect(try await h.store.checkpoint("crawl:plone:full") != nil)
+        #expect(try await h.store.checkpoint("crawl:plone:full:list") != nil)
         h.fake.setFaults([])
         let resumed = try await h.crawler(.full).run()
         #expect(resumed.resumed)
         #expect(try await Self.snapshot(h) == expected)
-        #expect(try await h.store.checkpoint("crawl:plone:full") == nil)
+        #expect(try await h.store.checkpoint("crawl:plone:full:list") == nil)
         try await h.shutdown()
     }
 

@@ -160,7 +160,7 @@ import TrawlCore
         try await store.recordProblems([Problem(package: "Foo_Bar", kind: "pypi-json", message: "bad JSON", seenAt: 1)], collection: "c")
         try await store.recordProblems([Problem(package: "foo-bar", kind: "pypi-json", message: "still bad", seenAt: 2)], collection: "c")
         #expect(try await store.problems(collection: "c", package: "foo.bar").map(\.message) == ["still bad"])
-        try await store.clearProblems(package: "foo-bar", kind: nil, collection: "c")
+        try await store.clearProblems(packages: ["foo-bar"], kind: nil, collection: "c")
         #expect(try await store.problems(collection: "c", package: nil).isEmpty)
 
         try await store.saveCheckpoint("crawl:plone", value: #"{"done":3}"#)

@@ -107,9 +107,7 @@ extension Crawler {
         }
 
         try await store.upsert(packages, collection: collection)
-        for name in cleared {
-            try await store.clearProblems(package: name, kind: nil, collection: collection)
-        }
+        try await store.clearProblems(packages: cleared, kind: nil, collection: collection)
         try await store.recordProblems(problems, collection: collection)
         outcome.indexed = packages.count
         outcome.problems = problems.count

@@ -57,16 +57,35 @@ public struct Crawler: Sendable {
 
     // MARK: - Full
 
+    /// The discovered list is written once (`…:list`); each batch then saves only its progress,
+    /// so checkpointing stays O(batch), not O(collection), per batch.
     struct FullCheckpoint: Codable {
         var packages: [DiscoveredPackage]
         var next: Int
         var serialAtStart: Int64?
     }
 
+    struct Progress: Codable {
+        var next: Int
+    }
+
+    var listCheckpointName: String { checkpointName + ":list" }
+
+    func loadFullCheckpoint() async throws -> FullCheckpoint? {
+        guard let saved = try await store.checkpoint(listCheckpointName),
+            var cp = try? JSONDecoder().decode(FullCheckpoint.self, from: Data(saved.utf8))
+        else { return nil }
+        if let progress = try await store.checkpoint(checkpointName),
+            let p = try? JSONDecoder().decode(Progress.self, from: Data(progress.utf8)) {
+            cp.next = p.next
+        }
+        return cp
+    }
+
     func runFull(_ summary: inout CrawlSummary) async throws {
         var state: FullCheckpoint
         var prefetched: [String: StoredPackage] = [:]
-        if let saved = try await store.checkpoint(checkpointName), let cp = try? JSONDecoder().decode(FullCheckpoint.self, from: Data(saved.utf8)) {
+        if let cp = try await loadFullCheckpoint() {
             state = cp
             summary.resumed = true
             logger.info("resuming full crawl", metadata: ["collection": "\(collection)", "done": "\(cp.next)", "total": "\(cp.packages.count)"])
@@ -82,7 +101,9 @@ public struct Crawler: Sendable {
             if let limit = options.limit { found = Array(found.prefix(limit)) }
             for p in found where p.prefetched != nil { prefetched[p.normalizedName] = p.prefetched }
             state = FullCheckpoint(packages: found, next: 0, serialAtStart: serial)
-            try await saveCheckpoint(state)
+            let list = try JSONEncoder().encode(state)
+            try await store.saveCheckpoint(listCheckpointName, value: String(decoding: list, as: UTF8.self))
+            try await saveCheckpoint(Progress(next: 0))
         }
         summary.discovered = state.packages.count
         let bySource = Dictionary(grouping: sources, by: { $0.kind })
@@ -96,7 +117,7 @@ public struct Crawler: Sendable {
             outcome.add(to: &summary)
             maxSerial = max(maxSerial, outcome.maxSerial)
             state.next += chunk.count
-            try await saveCheckpoint(state)
+            try await saveCheckpoint(Progress(next: state.next))
             progress?.update(phase: "fetch", done: state.next, total: state.packages.count)
         }
         if !options.isPartial {
@@ -106,6 +127,7 @@ public struct Crawler: Sendable {
             try await store.saveCheckpoint(serialName, value: String(serial))
         }
         try await store.deleteCheckpoint(checkpointName)
+        try await store.deleteCheckpoint(listCheckpointName)
     }
 
     func saveCheckpoint<T: Encodable>(_ value: T) async throws {
@@ -232,7 +254,7 @@ public struct Crawler: Sendable {
             if case .notFound = await index.fetch(name, revalidate: false) { confirmed.append(name) }
         }
         let removed = try await store.removeDocuments(confirmed, collection: collection)
-        for name in confirmed { try await store.clearProblems(package: name, kind: nil, collection: collection) }
+        try await store.clearProblems(packages: confirmed, kind: nil, collection: collection)
         if removed > 0 { logger.info("removed after a confirmed 404", metadata: ["packages": "\(confirmed.joined(separator: ", "))"]) }
         return removed
     }

@@ -124,8 +124,8 @@ public protocol ProblemStore: Sendable {
     /// Records problems, replacing an earlier one of the same package and kind.
     func recordProblems(_ problems: [Problem], collection: String) async throws
     func problems(collection: String, package: String?) async throws -> [Problem]
-    /// Clears a package's problems (all kinds when `kind` is nil), e.g. after a clean fetch.
-    func clearProblems(package: String, kind: String?, collection: String) async throws
+    /// Clears packages' problems (all kinds when `kind` is nil), e.g. after a clean fetch.
+    func clearProblems(packages: [String], kind: String?, collection: String) async throws
 }
 
 /// Named JSON blobs that let an interrupted run resume where it stopped.
