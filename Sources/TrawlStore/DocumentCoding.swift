@@ -27,6 +27,8 @@ enum DocumentCoding {
         add("topics", document.topics)
         add("profiles", document.profiles)
         add("discovered_by", document.discoveredBy)
+        add("categories", document.categories)
+        add("package_type", [document.packageType])
         return terms
     }
 }

@@ -32,7 +32,8 @@ struct CrawlRuntime {
             }
         context = PluginContext(
             http: http, config: env.config, store: store, logger: env.logger, profileKey: profile.key,
-            discovery: discovery, frameworks: Array(Set(frameworks)).sorted())
+            discovery: discovery, frameworks: Array(Set(frameworks)).sorted(),
+            categories: profile.categories, types: profile.types)
     }
 
     func index() throws -> PyPIIndex {

@@ -38,7 +38,8 @@ struct CrawlHarness {
         var logger = Logger(label: "test")
         logger.logLevel = .error
         let context = PluginContext(http: http, config: config, store: store, logger: logger, profileKey: profile.key,
-                                    discovery: discovery, frameworks: ["Plone"])
+                                    discovery: discovery, frameworks: ["Plone"],
+                                    categories: profile.categories, types: profile.types)
         let sources = try profile.sources.map { try registry.makeSource($0, context: context) }
         let enrichers = try profile.enrichers.map { try registry.makeEnricher($0, context: context) }
         let index = PyPIIndex(client: PyPIClient(http: http, baseURL: fake.baseURL), frameworks: ["Plone"])

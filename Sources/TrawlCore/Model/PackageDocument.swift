@@ -35,6 +35,8 @@ public struct PackageDocument: Codable, Sendable, Equatable {
     public var githubForks: Int = 0
     public var githubOpenIssues: Int = 0
     public var githubUpdated: Int64 = 0
+    /// The repository is archived on GitHub: its stars and activity no longer speak for upkeep.
+    public var githubArchived: Bool = false
     public var topics: [String] = []
     public var readme: String = ""
     public var changelog: String = ""
@@ -43,11 +45,17 @@ public struct PackageDocument: Codable, Sendable, Equatable {
     public var downloadLastMonth: Int = 0
     public var downloadTotal: Int = 0
     public var downloadUpdated: Int64 = 0
+    /// Where the download figures came from: "clickhouse", "pypistats", or "" (none yet).
+    public var downloadSource: String = ""
     public var healthScore: Int = 0
     public var healthScoreBreakdown: [String: HealthRuleResult] = [:]
     public var isOfficial: Bool = false
     public var isVerified: Bool = false
     public var isNew: Bool = false
+    /// Facets from the profile's `categories:` rules (the `categories` enricher).
+    public var categories: [String] = []
+    /// The one package type from the profile's `types:` rules; "" when none matches.
+    public var packageType: String = ""
     public var profiles: [String] = []
     public var discoveredBy: [String] = []
     public var firstSeen: Int64 = 0
@@ -85,17 +93,21 @@ public struct PackageDocument: Codable, Sendable, Equatable {
         case githubForks = "github_forks"
         case githubOpenIssues = "github_open_issues"
         case githubUpdated = "github_updated"
+        case githubArchived = "github_archived"
         case topics, readme, changelog
         case downloadLastDay = "download_last_day"
         case downloadLastWeek = "download_last_week"
         case downloadLastMonth = "download_last_month"
         case downloadTotal = "download_total"
         case downloadUpdated = "download_updated"
+        case downloadSource = "download_source"
         case healthScore = "health_score"
         case healthScoreBreakdown = "health_score_breakdown"
         case isOfficial = "is_official"
         case isVerified = "is_verified"
         case isNew = "is_new"
+        case categories
+        case packageType = "package_type"
         case profiles
         case discoveredBy = "discovered_by"
         case firstSeen = "first_seen"
@@ -141,6 +153,7 @@ public struct PackageDocument: Codable, Sendable, Equatable {
         githubForks = try v(.githubForks, 0)
         githubOpenIssues = try v(.githubOpenIssues, 0)
         githubUpdated = try v(.githubUpdated, 0)
+        githubArchived = try v(.githubArchived, false)
         topics = try v(.topics, [])
         readme = try v(.readme, "")
         changelog = try v(.changelog, "")
@@ -149,11 +162,14 @@ public struct PackageDocument: Codable, Sendable, Equatable {
         downloadLastMonth = try v(.downloadLastMonth, 0)
         downloadTotal = try v(.downloadTotal, 0)
         downloadUpdated = try v(.downloadUpdated, 0)
+        downloadSource = try v(.downloadSource, "")
         healthScore = try v(.healthScore, 0)
         healthScoreBreakdown = try v(.healthScoreBreakdown, [:])
         isOfficial = try v(.isOfficial, false)
         isVerified = try v(.isVerified, false)
         isNew = try v(.isNew, false)
+        categories = try v(.categories, [])
+        packageType = try v(.packageType, "")
         profiles = try v(.profiles, [])
         discoveredBy = try v(.discoveredBy, [])
         firstSeen = try v(.firstSeen, 0)

@@ -41,6 +41,7 @@ extension PackageDocument {
         githubForks = old.githubForks
         githubOpenIssues = old.githubOpenIssues
         githubUpdated = old.githubUpdated
+        githubArchived = old.githubArchived
         topics = old.topics
         readme = old.readme
         changelog = old.changelog
@@ -49,10 +50,13 @@ extension PackageDocument {
         downloadLastMonth = old.downloadLastMonth
         downloadTotal = old.downloadTotal
         downloadUpdated = old.downloadUpdated
+        downloadSource = old.downloadSource
         healthScore = old.healthScore
         healthScoreBreakdown = old.healthScoreBreakdown
         isVerified = old.isVerified
         isNew = old.isNew
+        categories = old.categories
+        packageType = old.packageType
         isOfficial = isOfficial || old.isOfficial
         firstSeen = old.firstSeen
         if version == old.version {

@@ -15,13 +15,20 @@ public struct PluginContext: Sendable {
     /// The framework names of the profile's classifiers (`Framework :: Django` → Django), for
     /// `framework_versions`.
     public var frameworks: [String]
+    /// The profile's `categories:` rules, for the `categories` enricher.
+    public var categories: [String: CategoryRule]
+    /// The profile's `types:` rules (one package type per package).
+    public var types: [String: CategoryRule]
 
     public init(
         http: HTTPFetcher, config: TrawlConfig, store: any Store, logger: Logger, profileKey: String,
-        discovery: DiscoveryStrategy = .clickhouse, frameworks: [String] = []
+        discovery: DiscoveryStrategy = .clickhouse, frameworks: [String] = [],
+        categories: [String: CategoryRule] = [:], types: [String: CategoryRule] = [:]
     ) {
         self.discovery = discovery
         self.frameworks = frameworks
+        self.categories = categories
+        self.types = types
         self.http = http
         self.config = config
         self.store = store

@@ -48,6 +48,7 @@ public enum SearchFields {
     public static let flags = ["is_official", "is_verified", "is_new", "yanked", "stale", "has_github"]
     public static let facetable = [
         "classifiers", "framework_versions", "python_versions", "keywords", "topics", "profiles", "discovered_by",
+        "categories", "package_type",
     ]
 }
 
