@@ -17,12 +17,15 @@ public final class HTTPFetcher: Sendable {
         /// Per-upstream overrides of `Upstream.defaultConcurrency`.
         public var concurrency: [Upstream: Int]
         public var minimumInterval: [Upstream: Duration]
+        /// Per-upstream overrides of `Upstream.defaultBudget`.
+        public var budget: [Upstream: RequestBudget]
 
         public init(
             retry: RetryPolicy = .standard, requestTimeout: Duration = .seconds(60), connectTimeout: Duration = .seconds(10),
             maxBodyBytes: Int = 512 << 20, userAgent: String = TrawlVersion.userAgent,
-            concurrency: [Upstream: Int] = [:], minimumInterval: [Upstream: Duration] = [:]
+            concurrency: [Upstream: Int] = [:], minimumInterval: [Upstream: Duration] = [:], budget: [Upstream: RequestBudget] = [:]
         ) {
+            self.budget = budget
             self.retry = retry
             self.requestTimeout = requestTimeout
             self.connectTimeout = connectTimeout
@@ -34,6 +37,7 @@ public final class HTTPFetcher: Sendable {
 
         public func limit(for upstream: Upstream) -> Int { concurrency[upstream] ?? upstream.defaultConcurrency }
         public func interval(for upstream: Upstream) -> Duration { minimumInterval[upstream] ?? upstream.defaultMinimumInterval }
+        public func budget(for upstream: Upstream) -> RequestBudget? { budget[upstream] ?? upstream.defaultBudget }
     }
 
     public let configuration: Configuration
@@ -183,7 +187,8 @@ extension HTTPFetcher.Configuration {
     fileprivate func limitHost<T: Sendable>(
         _ limiter: HostLimiter, _ host: String, _ upstream: Upstream, _ body: () async throws -> T
     ) async throws -> T {
-        try await limiter.withPermit(host: host, limit: limit(for: upstream), minimumInterval: interval(for: upstream), body)
+        try await limiter.withPermit(
+            host: host, limit: limit(for: upstream), minimumInterval: interval(for: upstream), budget: budget(for: upstream), body)
     }
 }
 

@@ -21,4 +21,12 @@ public enum Upstream: String, Sendable, CaseIterable, Codable, Hashable {
         default: .zero
         }
     }
+
+    /// A sliding-window quota on top of the interval: pypistats allows 30 requests a minute.
+    public var defaultBudget: RequestBudget? {
+        switch self {
+        case .pypistats: RequestBudget(count: 30, per: .seconds(60))
+        default: nil
+        }
+    }
 }

@@ -42,7 +42,7 @@ public struct ClickHouseClient: Sendable {
     public func rows<T: Decodable>(_ sql: String, parameters: [String: Parameter] = [:], as type: T.Type) async throws -> [T] {
         var query = "default_format=JSONEachRow&output_format_json_quote_64bit_integers=0"
         for (name, value) in parameters.sorted(by: { $0.key < $1.key }) {
-            query += "&param_\(name)=\(Self.percentEncode(value.text))"
+            query += "&param_\(name)=\(URLComponent.encode(value.text))"
         }
         var headers: [(name: String, value: String)] = [("X-ClickHouse-User", user)]
         if !password.value.isEmpty { headers.append(("X-ClickHouse-Key", password.value)) }
@@ -57,12 +57,6 @@ public struct ClickHouseClient: Sendable {
             result.append(try decoder.decode(T.self, from: Data(line)))
         }
         return result
-    }
-
-    static func percentEncode(_ s: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
     }
 }
 
