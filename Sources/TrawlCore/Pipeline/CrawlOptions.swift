@@ -50,6 +50,16 @@ public struct CrawlSummary: Codable, Sendable, Equatable {
         public var github = 0
         public var clickhouse = 0
         public var pypistats = 0
+
+        public init() {}
+
+        /// The requests `counters` has seen, per upstream.
+        public init(_ counters: RequestCounters) {
+            pypi = counters[.pypi].requests
+            github = counters[.github].requests
+            clickhouse = counters[.clickhouse].requests
+            pypistats = counters[.pypistats].requests
+        }
     }
 
     public var profile: String

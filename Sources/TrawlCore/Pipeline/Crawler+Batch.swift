@@ -94,14 +94,7 @@ extension Crawler {
         if options.enrich && !packages.isEmpty {
             var batch = EnrichmentBatch(documents: packages.map(\.document))
             for p in packages { batch.releases[p.document.normalizedName] = p.releases }
-            for enricher in enrichers {
-                do {
-                    try await enricher.enrich(&batch)
-                } catch {
-                    logger.warning("enricher failed for a batch; the batch is stored without it", metadata: ["enricher": "\(enricher.kind)", "error": "\(error)"])
-                    problems += batch.documents.map { Problem(package: $0.name, kind: "enrich-\(enricher.kind)", message: "\(error)", seenAt: now) }
-                }
-            }
+            await batch.run(enrichers, logger: logger, now: now)
             problems += batch.problems
             for i in packages.indices { packages[i].document = batch.documents[i] }
         }

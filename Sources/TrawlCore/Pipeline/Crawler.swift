@@ -47,8 +47,7 @@ public struct Crawler: Sendable {
         }
         progress?.finish()
         if let counters {
-            summary.requests = .init(pypi: counters[.pypi].requests, github: counters[.github].requests,
-                                     clickhouse: counters[.clickhouse].requests, pypistats: counters[.pypistats].requests)
+            summary.requests = .init(counters)
         }
         let elapsed = ContinuousClock.now - clock
         summary.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18

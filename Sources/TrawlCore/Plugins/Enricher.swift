@@ -1,3 +1,5 @@
+public import Logging
+
 /// Adds fields to package documents (GitHub activity, downloads, health, …).
 ///
 /// Enrichers work on batches because the upstreams that feed them answer many packages per request
@@ -28,5 +30,20 @@ public struct EnrichmentBatch: Sendable {
         self.documents = documents
         self.releases = releases
         self.problems = problems
+    }
+}
+
+extension EnrichmentBatch {
+    /// Runs `enrichers` in order. One that throws leaves the batch to the next and records an
+    /// `enrich-KIND` problem for each document: a failing upstream never loses a batch.
+    public mutating func run(_ enrichers: [any Enricher], logger: Logger, now: Int64) async {
+        for enricher in enrichers {
+            do {
+                try await enricher.enrich(&self)
+            } catch {
+                logger.warning("enricher failed for a batch; the batch is stored without it", metadata: ["enricher": "\(enricher.kind)", "error": "\(error)"])
+                problems += documents.map { Problem(package: $0.name, kind: "enrich-\(enricher.kind)", message: "\(error)", seenAt: now) }
+            }
+        }
     }
 }

@@ -1,0 +1,93 @@
+import Foundation
+public import Logging
+
+/// Runs enrichers over documents already in the store (`trawl enrich`, and later the scheduled
+/// downloads job): pages of up to `pageSize` documents in name order, each page enriched as one
+/// batch (so the downloads enricher makes one ClickHouse query per page) and upserted with the
+/// releases it already had. Only documents that changed are written.
+public struct StoredEnrichment: Sendable {
+    public let store: any Store
+    public let collection: String
+    public let enrichers: [any Enricher]
+    public let pageSize: Int
+    public let logger: Logger
+
+    public init(store: any Store, collection: String, enrichers: [any Enricher], pageSize: Int = 1_000, logger: Logger) {
+        self.store = store
+        self.collection = collection
+        self.enrichers = enrichers
+        self.pageSize = max(1, pageSize)
+        self.logger = logger
+    }
+
+    /// What a run did, for `trawl enrich --json`.
+    public struct Summary: Codable, Sendable, Equatable {
+        public var collection: String
+        public var enrichers: [String]
+        /// Documents read and handed to the enrichers.
+        public var documents = 0
+        /// Documents whose fields changed (and were written).
+        public var changed = 0
+        public var problems = 0
+        public var requests = CrawlSummary.Requests()
+        public var seconds = 0.0
+    }
+
+    public struct NotFound: Error, CustomStringConvertible {
+        public var names: [String]
+        public var collection: String
+        public var description: String { "not in collection '\(collection)': \(names.joined(separator: ", "))" }
+    }
+
+    /// Enriches the named packages (any spelling), or every document (at most `limit`).
+    public func run(names: [String] = [], limit: Int? = nil, counters: RequestCounters? = nil) async throws -> Summary {
+        let clock = ContinuousClock.now
+        var summary = Summary(collection: collection, enrichers: enrichers.map(\.kind))
+        if !names.isEmpty {
+            var documents: [PackageDocument] = []
+            var missing: [String] = []
+            for name in names {
+                if let document = try await store.document(name, collection: collection) { documents.append(document) } else { missing.append(name) }
+            }
+            guard missing.isEmpty else { throw NotFound(names: missing, collection: collection) }
+            try await enrich(documents, &summary)
+        } else {
+            var cursor: String?
+            while limit.map({ summary.documents < $0 }) ?? true {
+                let size = min(pageSize, (limit ?? Int.max) - summary.documents)
+                let page = try await store.documents(collection: collection, after: cursor, limit: size)
+                guard let last = page.last else { break }
+                cursor = last.normalizedName
+                try await enrich(page, &summary)
+            }
+        }
+        if let counters { summary.requests = CrawlSummary.Requests(counters) }
+        let elapsed = ContinuousClock.now - clock
+        summary.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return summary
+    }
+
+    func enrich(_ documents: [PackageDocument], _ summary: inout Summary) async throws {
+        var batch = EnrichmentBatch(documents: documents)
+        for document in documents {
+            batch.releases[document.normalizedName] = try await store.releases(document.normalizedName, collection: collection)
+        }
+        await batch.run(enrichers, logger: logger, now: Int64(Date().timeIntervalSince1970))
+        var changed: [StoredPackage] = []
+        for (before, after) in zip(documents, batch.documents) where before != after {
+            changed.append(StoredPackage(document: after, releases: batch.releases[after.normalizedName] ?? []))
+        }
+        try await store.upsert(changed, collection: collection)
+        // This run's verdict replaces the previous one for the kinds it ran (an enricher records
+        // per-package problems under its own kind; a failed run under `enrich-KIND`).
+        let names = documents.map(\.normalizedName)
+        for kind in enrichers.map(\.kind) {
+            try await store.clearProblems(packages: names, kind: kind, collection: collection)
+            try await store.clearProblems(packages: names, kind: "enrich-\(kind)", collection: collection)
+        }
+        try await store.recordProblems(batch.problems, collection: collection)
+        summary.documents += documents.count
+        summary.changed += changed.count
+        summary.problems += batch.problems.count
+    }
+}
