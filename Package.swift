@@ -81,12 +81,22 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Downloads (ClickHouse batches, pypistats fallback), the health score, flags, categories.
+        .target(
+            name: "TrawlStats",
+            dependencies: [
+                "TrawlCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "trawl",
             dependencies: [
                 "TrawlCore",
                 "TrawlStore",
                 "TrawlPyPI",
+                "TrawlStats",
                 "ProfileData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -102,7 +112,6 @@ let package = Package(
             path: "Benchmarks/CrawlBench",
             swiftSettings: strict
         ),
-
         // Loopback fakes shared by the test targets (an HTTP server that can misbehave on purpose).
         .target(
             name: "TestSupport",
@@ -117,7 +126,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TrawlCoreTests",
-            dependencies: ["TrawlCore", "TrawlPyPI", "TestSupport", "ProfileData"],
+            dependencies: ["TrawlCore", "TrawlPyPI", "TrawlStats", "TestSupport", "ProfileData"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -129,6 +138,11 @@ let package = Package(
         .testTarget(
             name: "TrawlCLITests",
             dependencies: ["trawl", "TestSupport", "TrawlStore", "TrawlCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TrawlStatsTests",
+            dependencies: ["TrawlStats", "TrawlCore", "TrawlStore", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

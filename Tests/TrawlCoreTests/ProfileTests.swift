@@ -3,12 +3,14 @@ import ProfileData
 import Testing
 @testable import TrawlCore
 import TrawlPyPI
+import TrawlStats
 
 /// Profile parsing, layering and every validation error DESIGN §2 and the foundation issue name.
 @Suite struct ProfileTests {
     let loader: ProfileLoader = {
         var registry = PluginRegistry()
         registry.registerPyPI()
+        registry.registerStats()
         registry.declarePlannedKinds()
         return ProfileLoader(registry: registry)
     }()
