@@ -1,8 +1,9 @@
 public import TrawlCore
 
 extension PluginRegistry {
-    /// Registers this module's enrichers: `downloads` (more follow).
+    /// Registers this module's enrichers: `downloads`, `health` (more follow).
     public mutating func registerStats() {
         register(enricher: DownloadsEnricher.self)
+        register(enricher: HealthEnricher.self)
     }
 }
