@@ -42,7 +42,11 @@ import TrawlStats
         #expect(flet.sources[1].options.bool("official"))
         #expect(flet.sources[1].options.strings("exclude") == ["flet", "flet-cli", "flet-desktop", "flet-web"])
         #expect(flet.schedule.incremental?.description == "*/1 * * * *")
-        #expect(flet.types["ui-controls"]?.keywords.contains("widget") == true)
+        #expect(Set(flet.types.keys) == ["UI Controls", "Services", "Python Package"], "the Flet directory's package types")
+        #expect(flet.types["UI Controls"]?.keywords.contains("widget") == true)
+        #expect(flet.enrichers.first { $0.kind == "categories" }?.options.string("default-type") == "Python Package")
+        #expect(flet.enrichers.map(\.kind).firstIndex(of: "flags")! > flet.enrichers.map(\.kind).firstIndex(of: "downloads")!,
+                "flags read downloads")
     }
 
     @Test func defaultsApplyWhenOptionalFieldsAreAbsent() throws {

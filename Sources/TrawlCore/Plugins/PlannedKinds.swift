@@ -22,8 +22,6 @@ public enum PlannedKinds {
         PluginDescriptor(kind: "github", summary: "stars, forks, issues, last push, topics from GitHub", options: [
             OptionSpec("readme", .bool), OptionSpec("changelog", .bool),
         ]),
-        PluginDescriptor(kind: "flags", summary: "is_new, is_verified, is_official"),
-        PluginDescriptor(kind: "categories", summary: "category and package-type facets from the profile's rules"),
     ]
 }
 
