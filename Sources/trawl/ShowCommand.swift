@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrawlCore
+import TrawlStats
 
 struct ShowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -58,6 +59,7 @@ struct ShowCommand: AsyncParsableCommand {
         if !doc.pythonVersions.isEmpty { print("  python:     \(doc.pythonVersions.joined(separator: ", "))") }
         if !doc.keywords.isEmpty { print("  keywords:   \(doc.keywords.joined(separator: ", "))") }
         print("  found by:   \(doc.discoveredBy.joined(separator: ", "))")
+        for line in Self.statsLines(doc) { print(line) }
         print("  releases (\(releases.count)):")
         for r in allVersions ? releases : Array(releases.prefix(10)) {
             let date = r.uploadTimestamp > 0 ? String(ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(r.uploadTimestamp))).prefix(10)) : "?"
@@ -65,5 +67,35 @@ struct ShowCommand: AsyncParsableCommand {
         }
         if !allVersions && releases.count > 10 { print("    … \(releases.count - 10) more (--all-versions)") }
         for p in packageProblems { print("  problem [\(p.kind)]: \(p.message)") }
+    }
+}
+
+extension ShowCommand {
+    /// Downloads with their source, flags, facets, and the health score rule by rule: the package
+    /// page says why a package scores what it scores.
+    static func statsLines(_ doc: PackageDocument) -> [String] {
+        var lines: [String] = []
+        if doc.downloadUpdated > 0 {
+            let day = String(ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(doc.downloadUpdated))).prefix(10))
+            lines.append("  downloads:  \(doc.downloadLastMonth) last month, \(doc.downloadLastWeek) last week, \(doc.downloadLastDay) last day, "
+                + "\(doc.downloadTotal) total (from \(doc.downloadSource), \(day))")
+        }
+        let flags = [(doc.isOfficial, "official"), (doc.isVerified, "verified"), (doc.isNew, "new")].filter(\.0).map(\.1)
+        if !flags.isEmpty { lines.append("  flags:      \(flags.joined(separator: ", "))") }
+        if !doc.packageType.isEmpty { lines.append("  type:       \(doc.packageType)") }
+        if !doc.categories.isEmpty { lines.append("  categories: \(doc.categories.joined(separator: ", "))") }
+        if !doc.healthScoreBreakdown.isEmpty {
+            lines.append("  health:     \(doc.healthScore)/100")
+            let width = doc.healthScoreBreakdown.keys.map(\.count).max() ?? 0
+            let order = HealthRule.allCases.map(\.rawValue)
+            let rules = doc.healthScoreBreakdown.sorted { a, b in
+                (order.firstIndex(of: a.key) ?? order.count, a.key) < (order.firstIndex(of: b.key) ?? order.count, b.key)
+            }
+            for (rule, result) in rules {
+                let label = rule.padding(toLength: width, withPad: " ", startingAt: 0)
+                lines.append("    \(label)  \(String(format: "%2d", result.points))/\(result.max)  \(result.why)")
+            }
+        }
+        return lines
     }
 }

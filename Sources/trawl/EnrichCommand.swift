@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TrawlCore
+import TrawlStats
+
+/// `trawl enrich KIND -p P`: runs one enricher over the documents already stored, without
+/// crawling. `downloads` makes one ClickHouse query per 1,000 packages; `health`, `flags` and
+/// `categories` read only the stored documents and make no network request at all.
+struct EnrichCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "enrich",
+        abstract: "Run one enricher over a collection's stored documents.",
+        discussion: """
+            Kinds: downloads (ClickHouse, pypistats fallback; refreshed at most once per TRAWL_DOWNLOADS_TTL \
+            seconds unless --force; also refreshes flags when the profile lists them, since is_verified reads \
+            downloads), health (offline), flags (offline), categories (offline). github arrives with the GitHub enricher.
+            Exit 3 when some packages had problems (see `trawl show --problems`).
+            """)
+
+    /// Kinds that run from stored data, and the offline enrichers to rerun after each (when the
+    /// profile lists them) because they read what it writes.
+    static let kinds: [String: [String]] = ["downloads": ["flags"], "health": [], "flags": [], "categories": []]
+    static let planned = ["github"]
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "downloads | health | flags | categories") var kind: String
+    @Option(name: .shortAndLong, help: "Profile key (or TRAWL_DEFAULT_PROFILE).") var profile: String?
+    @Option(name: .long, help: "Only this package (repeatable; any spelling).") var name: [String] = []
+    @Option(name: [.short, .long], help: "At most N packages.") var limit: Int?
+    @Flag(name: .long, help: "Refresh download figures even if younger than TRAWL_DOWNLOADS_TTL.") var force = false
+    @Flag(name: .long, help: "Print the run summary as one JSON object.") var json = false
+
+    func validate() throws {
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
+
+    func run() async throws {
+        let available = Self.kinds.keys.sorted().joined(separator: ", ")
+        if Self.planned.contains(kind) {
+            Console.error("'\(kind)' enrichment is not in this build yet (it arrives with the GitHub enricher); available: \(available)")
+            throw ExitCode(2)
+        }
+        if Self.kinds[kind] == nil {
+            Console.error("unknown enricher '\(kind)'; available: \(available)")
+            throw ExitCode(2)
+        }
+        let env = CLIEnvironment(global)
+        let profile = try env.profile(profile)
+        let store = try env.openStore()
+        let collection = try await store.resolveCollection(profile.key) ?? profile.key
+        let runtime = try CrawlRuntime(env: env, store: store, profile: profile, discovery: .clickhouse)
+        do {
+            let enrichers = try ([kind] + (Self.kinds[kind] ?? []).filter(profile.hasEnricher)).map { kind in
+                var spec = profile.enrichers.first { $0.kind == kind } ?? PluginSpec(kind: kind)
+                if force && kind == DownloadsEnricher.descriptor.kind { spec.options.values["force"] = .bool(true) }
+                return try env.registry.makeEnricher(spec, context: runtime.context)
+            }
+            let run = StoredEnrichment(store: store, collection: collection, enrichers: enrichers, logger: env.logger)
+            let summary = try await run.run(names: name, limit: limit, counters: runtime.http.counters)
+            try await runtime.shutdown()
+            if json {
+                print(try JSONText.encode(summary, pretty: false))
+            } else if !global.quiet {
+                print("""
+                    \(summary.enrichers.joined(separator: " + ")) on '\(collection)': \(summary.documents) documents, \
+                    \(summary.changed) changed, \(summary.problems) problems — \(summary.requests.clickhouse) ClickHouse / \
+                    \(summary.requests.pypistats) pypistats requests, \(String(format: "%.1f", summary.seconds)) s
+                    """)
+            }
+            if summary.problems > 0 { throw ExitCode(3) }
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            try? await runtime.shutdown()
+            Console.error("enrich \(kind) failed: \(error)")
+            throw ExitCode(1)
+        }
+    }
+}
