@@ -112,6 +112,15 @@ let package = Package(
             path: "Benchmarks/CrawlBench",
             swiftSettings: strict
         ),
+        // `swift run trawl-downloads-bench`: `trawl enrich downloads` for 3,000 packages against the
+        // chdb ClickHouse fake; prints queries made and seconds.
+        .executableTarget(
+            name: "trawl-downloads-bench",
+            dependencies: ["TestSupport", "TrawlStore", "TrawlCore"],
+            path: "Benchmarks/DownloadsBench",
+            swiftSettings: strict
+        ),
+
         // Loopback fakes shared by the test targets (an HTTP server that can misbehave on purpose).
         .target(
             name: "TestSupport",
