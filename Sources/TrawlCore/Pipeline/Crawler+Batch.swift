@@ -164,12 +164,17 @@ extension Crawler {
                 let i = next
                 next += 1
                 let item = items[i]
+                let revalidate = existing[PackageName.normalize(item.name)] != nil
                 if let prefetched = item.prefetched {
                     results[i] = .fetched(prefetched)
                     launch()
                     return
                 }
-                let revalidate = existing[PackageName.normalize(item.name)] != nil
+                if revalidate, item.discovered?.unchanged == true {
+                    results[i] = .notModified  // the index serial says so: no request at all
+                    launch()
+                    return
+                }
                 group.addTask { (i, await index.fetch(item.name, revalidate: revalidate)) }
             }
             for _ in 0..<options.concurrency { launch() }

@@ -63,6 +63,8 @@ public struct Crawler: Sendable {
         var packages: [DiscoveredPackage]
         var next: Int
         var serialAtStart: Int64?
+        /// Sources' checkpoints to save once everything is stored.
+        var onSuccess: [String: String]?
     }
 
     struct Progress: Codable {
@@ -95,12 +97,13 @@ public struct Crawler: Sendable {
                 logger.warning("cannot read the index serial; the next incremental run will start from the highest project serial", metadata: ["error": "\(error)"])
                 serial = nil
             }
-            var found = try await discover(&summary)
+            var onSuccess: [String: String] = [:]
+            var found = try await discover(&summary, checkpoints: &onSuccess)
             found = found.filter { options.filterName == nil || $0.normalizedName.contains(options.filterName!) }
             found.sort { $0.normalizedName < $1.normalizedName }
             if let limit = options.limit { found = Array(found.prefix(limit)) }
             for p in found where p.prefetched != nil { prefetched[p.normalizedName] = p.prefetched }
-            state = FullCheckpoint(packages: found, next: 0, serialAtStart: serial)
+            state = FullCheckpoint(packages: found, next: 0, serialAtStart: serial, onSuccess: options.isPartial ? nil : onSuccess)
             let list = try JSONEncoder().encode(state)
             try await store.saveCheckpoint(listCheckpointName, value: String(decoding: list, as: UTF8.self))
             try await saveCheckpoint(Progress(next: 0))
@@ -132,6 +135,7 @@ public struct Crawler: Sendable {
         if let serial = state.serialAtStart ?? (maxSerial > 0 ? maxSerial : nil) {
             try await store.saveCheckpoint(serialName, value: String(serial))
         }
+        for (name, value) in state.onSuccess ?? [:] { try await store.saveCheckpoint(name, value: value) }
         try await store.deleteCheckpoint(checkpointName)
         try await store.deleteCheckpoint(listCheckpointName)
     }
@@ -141,13 +145,14 @@ public struct Crawler: Sendable {
         try await store.saveCheckpoint(checkpointName, value: String(decoding: data, as: UTF8.self))
     }
 
-    func discover(_ summary: inout CrawlSummary) async throws -> [DiscoveredPackage] {
+    func discover(_ summary: inout CrawlSummary, checkpoints: inout [String: String]) async throws -> [DiscoveredPackage] {
         let collector = CandidateCollector()
         for source in sources {
             progress?.update(phase: "discover \(source.kind)", done: 0, total: nil)
             let report = try await source.discover { candidate in await collector.add(candidate) }
             logger.info("discovered", metadata: ["source": "\(source.kind)", "candidates": "\(report.candidates)"])
             for note in report.notes { logger.debug("\(note)") }
+            checkpoints.merge(report.checkpointsOnSuccess) { _, new in new }
             if !report.problems.isEmpty {
                 try await store.recordProblems(report.problems.map { var p = $0; p.seenAt = Self.now; return p }, collection: collection)
                 summary.problems += report.problems.count
