@@ -50,9 +50,13 @@ public struct Crawler: Sendable {
             summary.requests = .init(pypi: counters[.pypi].requests, github: counters[.github].requests,
                                      clickhouse: counters[.clickhouse].requests, pypistats: counters[.pypistats].requests)
         }
-        let elapsed = ContinuousClock.now - clock
-        summary.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        summary.seconds = Self.seconds(since: clock)
         return summary
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
     // MARK: - Full
@@ -98,7 +102,9 @@ public struct Crawler: Sendable {
                 serial = nil
             }
             var onSuccess: [String: String] = [:]
+            let started = ContinuousClock.now
             var found = try await discover(&summary, checkpoints: &onSuccess)
+            summary.discoverySeconds = Self.seconds(since: started)
             found = found.filter { options.filterName == nil || $0.normalizedName.contains(options.filterName!) }
             found.sort { $0.normalizedName < $1.normalizedName }
             if let limit = options.limit { found = Array(found.prefix(limit)) }
