@@ -89,7 +89,9 @@ let server = try await LoopbackServer.start { request in
         body = .respond(status: 200, headers: [("Content-Type", "application/vnd.pypi.simple.v1+json")], body: simpleBody)
     } else if request.path.hasPrefix("/pypi/"), request.path.hasSuffix("/json") {
         let name = String(request.path.dropFirst(6).dropLast(5))
-        if let e = table[name] {
+        if table[name] != nil, request.header("If-None-Match") == "\"1\"" {
+            body = .status(304, headers: [("ETag", "\"1\"")])
+        } else if let e = table[name] {
             body = .respond(status: 200, headers: [("Content-Type", "application/json"), ("ETag", "\"1\"")], body: projectJSON(name, e))
         } else {
             body = .json("{}", status: 404)
@@ -117,9 +119,8 @@ func peakRSSMB(_ pid: Int32) -> Double? {
 
 final class PeakBox: @unchecked Sendable { var value = 0.0 }
 
-func runCrawl(mode: String, clickhouseURL: String) async throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-bench-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+/// One crawl into the store in `dir` (a second call on the same folder shows the cost of a repeat run).
+func runCrawl(mode: String, clickhouseURL: String, dir: URL, label: String) async throws {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: trawlBinary())
     process.arguments = ["crawl", "--classifier", "Framework :: Bench", "--target", "bench", "--full", "--discovery", mode, "--json", "--quiet"]
@@ -148,10 +149,20 @@ func runCrawl(mode: String, clickhouseURL: String) async throws {
     let requests = (summary["requests"] as? [String: Any]) ?? [:]
     let pypi = requests["pypi"] as? Int ?? 0
     let ch = requests["clickhouse"] as? Int ?? 0
-    print(String(format: "%@ discovery: indexed %d of %d matching in %.1f s → %.0f packages/s; %d index + %d ClickHouse requests = %.3f requests per matched package; peak RSS %.0f MB (exit %d)",
-                 mode, indexed, matching.count, seconds, Double(indexed) / seconds, pypi, ch, Double(pypi + ch) / Double(max(indexed, 1)),
+    print(String(format: "%@ — %@ discovery: indexed %d of %d matching in %.1f s → %.0f packages/s; %d index + %d ClickHouse requests = %.3f requests per matched package; peak RSS %.0f MB (exit %d)",
+                 label, mode, indexed, matching.count, seconds, Double(indexed) / seconds, pypi, ch, Double(pypi + ch) / Double(max(indexed, 1)),
                  peak.value, process.terminationStatus))
-    try? FileManager.default.removeItem(at: dir)
+    let discovery = summary["discovery_seconds"] as? Double ?? 0
+    let crawlSeconds = summary["seconds"] as? Double ?? seconds
+    print(String(format: "  discovery %.1f s; fetch+enrich+store %.1f s → %.0f packages/s fetch throughput",
+                 discovery, crawlSeconds - discovery, Double(indexed + (summary["unchanged"] as? Int ?? 0)) / max(crawlSeconds - discovery, 0.001)))
+    if summary["unchanged"] as? Int ?? 0 > 0 { print("  unchanged: \(summary["unchanged"]!), fetched: \(summary["fetched"] ?? 0)") }
+}
+
+func freshDirectory() throws -> URL {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-bench-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return dir
 }
 
 for mode in options.modes {
@@ -159,11 +170,17 @@ for mode in options.modes {
         guard ClickHouseFake.isAvailable else { print("clickhouse: skipped (pip install chdb)"); continue }
         let rows: [[String: Any]] = matching.map { ["name": $0, "version": table[$0]!.version, "classifiers": ["Framework :: Bench"]] }
         let fake = try ClickHouseFake.start(fixture: ["projects": rows, "downloads": []])
-        try await runCrawl(mode: "clickhouse", clickhouseURL: fake.baseURL)
-        print("  ClickHouse queries: \(await fake.queryCount())")
+        let dir = try freshDirectory()
+        try await runCrawl(mode: "clickhouse", clickhouseURL: fake.baseURL, dir: dir, label: "first run")
+        try await runCrawl(mode: "clickhouse", clickhouseURL: fake.baseURL, dir: dir, label: "repeat run")
+        print("  ClickHouse queries (both runs): \(await fake.queryCount())")
         fake.stop()
+        try? FileManager.default.removeItem(at: dir)
     } else {
-        try await runCrawl(mode: "scan", clickhouseURL: "http://127.0.0.1:1")
+        let dir = try freshDirectory()
+        try await runCrawl(mode: "scan", clickhouseURL: "http://127.0.0.1:1", dir: dir, label: "first run")
+        try await runCrawl(mode: "scan", clickhouseURL: "http://127.0.0.1:1", dir: dir, label: "repeat run")
+        try? FileManager.default.removeItem(at: dir)
     }
 }
 try await server.shutdown()

@@ -75,6 +75,27 @@ extension SQLiteStore {
         return try json.map(DocumentCoding.decode)
     }
 
+    public func documents(_ names: [String], collection: String) async throws -> [String: PackageDocument] {
+        let normalized = Array(Set(names.map(PackageName.normalize)))
+        guard !normalized.isEmpty else { return [:] }
+        let rows = try await pool.read { db in
+            var texts: [String] = []
+            for start in stride(from: 0, to: normalized.count, by: 500) {
+                let chunk = Array(normalized[start..<min(start + 500, normalized.count)])
+                texts += try String.fetchAll(
+                    db, sql: "SELECT doc FROM documents WHERE collection = ? AND name IN (\(databaseQuestionMarks(count: chunk.count)))",
+                    arguments: StatementArguments([collection] + chunk))
+            }
+            return texts
+        }
+        var result: [String: PackageDocument] = [:]
+        for text in rows {
+            let doc = try DocumentCoding.decode(text)
+            result[doc.normalizedName] = doc
+        }
+        return result
+    }
+
     public func releases(_ name: String, collection: String) async throws -> [Release] {
         let normalized = PackageName.normalize(name)
         return try await pool.read { db in

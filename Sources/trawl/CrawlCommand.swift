@@ -43,7 +43,7 @@ struct CrawlCommand: AsyncParsableCommand {
         let profile = try resolveProfile(env)
         let collection = target ?? profile.key
         let store = try env.openStore()
-        let runtime = try CrawlRuntime(env: env, store: store, profile: profile, discovery: discovery)
+        let runtime = try CrawlRuntime(env: env, store: store, profile: profile, discovery: discovery, collection: collection)
         do {
             let mode = try await chooseMode(store: store, collection: collection)
             var options = CrawlOptions(

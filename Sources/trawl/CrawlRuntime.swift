@@ -12,7 +12,7 @@ struct CrawlRuntime {
     let http: HTTPFetcher
     let context: PluginContext
 
-    init(env: CLIEnvironment, store: any Store, profile: Profile, discovery: DiscoveryStrategy) throws {
+    init(env: CLIEnvironment, store: any Store, profile: Profile, discovery: DiscoveryStrategy, collection: String? = nil) throws {
         self.env = env
         self.store = store
         self.profile = profile
@@ -32,7 +32,7 @@ struct CrawlRuntime {
             }
         context = PluginContext(
             http: http, config: env.config, store: store, logger: env.logger, profileKey: profile.key,
-            discovery: discovery, frameworks: Array(Set(frameworks)).sorted(),
+            discovery: discovery, frameworks: Array(Set(frameworks)).sorted(), collection: collection,
             categories: profile.categories, types: profile.types)
     }
 

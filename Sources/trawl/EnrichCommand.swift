@@ -49,7 +49,7 @@ struct EnrichCommand: AsyncParsableCommand {
         let profile = try env.profile(profile)
         let store = try env.openStore()
         let collection = try await store.resolveCollection(profile.key) ?? profile.key
-        let runtime = try CrawlRuntime(env: env, store: store, profile: profile, discovery: .clickhouse)
+        let runtime = try CrawlRuntime(env: env, store: store, profile: profile, discovery: .clickhouse, collection: collection)
         do {
             let enrichers = try ([kind] + (Self.kinds[kind] ?? []).filter(profile.hasEnricher)).map { kind in
                 var spec = profile.enrichers.first { $0.kind == kind } ?? PluginSpec(kind: kind)

@@ -69,8 +69,10 @@ import TrawlCore
         h.fake.resetCounters()
         let second = try await h.crawler(.full).run()
         try await h.shutdown()
-        // The scan itself re-reads every project; the pipeline then reuses what the scan fetched.
-        #expect(second.indexed == 23)
+        // The index lists every project's serial: nothing changed, so nothing is downloaded.
+        #expect(second.unchanged == 23)
+        #expect(h.fake.jsonServed == 0)
+        #expect(h.fake.notModifiedServed == 0, "the serial says unchanged: not even a 304")
         let h2 = try await CrawlHarness.start(CrawlHarness.sampleProjects())
         _ = try await h2.crawler(.full).run()
         h2.fake.resetCounters()
@@ -80,6 +82,26 @@ import TrawlCore
         #expect(refresh.unchanged == 23)
         #expect(refresh.fetched == 0)
         try await h2.shutdown()
+    }
+
+    @Test func repeatScanReadsOnlyWhatChanged() async throws {
+        let h = try await CrawlHarness.start(CrawlHarness.sampleProjects())
+        _ = try await h.crawler(.full, limit: 3).run()  // partial: must not vouch for a later scan
+        _ = try await h.crawler(.full).run()
+        #expect(try await h.names().count == 23, "the partial run did not hide anything from the full one")
+        h.fake.release("collective.addon5", version: "3.0")
+        h.fake.add(.init(name: "fresh.plone.thing", versions: ["0.1"], classifiers: ["Framework :: Plone :: 6.2"]))
+        h.fake.add(.init(name: "fresh-flask-thing", versions: ["0.1"], classifiers: ["Framework :: Flask"]))
+        h.fake.resetCounters()
+        let third = try await h.crawler(.full).run()
+        let names = try await h.names()
+        let addon5 = try await h.store.document("collective.addon5", collection: "plone")
+        try await h.shutdown()
+        #expect(h.fake.jsonServed == 3, "one changed member and two new projects")
+        #expect(third.unchanged == 22)
+        #expect(names.count == 24)
+        #expect(names.contains("fresh-plone-thing"))
+        #expect(addon5?.version == "3.0")
     }
 
     @Test func packagesNoLongerDiscoveredAreKeptButStale() async throws {

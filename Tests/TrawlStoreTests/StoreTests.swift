@@ -38,6 +38,8 @@ import TrawlCore
         #expect(try await store.document("DJANGO.foo_bar", collection: "django") == d, "any spelling finds it")
         #expect(try await store.releases("django-foo-bar", collection: "django") == releases)
         #expect(try await store.document("django-foo-bar", collection: "flask") == nil, "collections are separate")
+        let many = try await store.documents(["Django.Foo-Bar", "missing", "django_foo_bar"], collection: "django")
+        #expect(Array(many.keys) == ["django-foo-bar"])
 
         d.summary = "Changed"
         try await store.upsert([StoredPackage(document: d, releases: [releases[0]])], collection: "django")

@@ -62,6 +62,11 @@ public struct CrawlSummary: Codable, Sendable, Equatable {
         }
     }
 
+    enum CodingKeys: String, CodingKey {
+        case profile, collection, mode, discovered, fetched, unchanged, indexed, removed, stale, problems, resumed, requests, seconds
+        case discoverySeconds = "discovery_seconds"
+    }
+
     public var profile: String
     public var collection: String
     public var mode: String
@@ -75,6 +80,8 @@ public struct CrawlSummary: Codable, Sendable, Equatable {
     public var resumed = false
     public var requests = Requests()
     public var seconds = 0.0
+    /// Of `seconds`, the time spent discovering (the rest is fetch, enrich and store).
+    public var discoverySeconds = 0.0
 
     public init(profile: String, collection: String, mode: String) {
         self.profile = profile

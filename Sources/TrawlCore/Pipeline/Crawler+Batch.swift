@@ -12,8 +12,16 @@ struct WorkItem: Sendable {
     var requireClaim: Bool = false
 }
 
+/// A fetched and enriched batch, ready to be written.
+struct PreparedBatch: Sendable {
+    var packages: [StoredPackage] = []
+    var problems: [Problem] = []
+    var cleared: [String] = []
+    var outcome = BatchOutcome()
+}
+
 /// What one batch did, added into the run's summary.
-struct BatchOutcome {
+struct BatchOutcome: Sendable {
     var fetched = 0
     var unchanged = 0
     var indexed = 0
@@ -30,16 +38,41 @@ struct BatchOutcome {
 }
 
 extension Crawler {
-    /// Fetches a batch (bounded concurrency), keeps what its sources confirm, enriches, and stores
-    /// it in one transaction with its problems. Rerunning a batch gives the same result.
-    func process(_ items: [WorkItem], bySource: [String: [any Source]]) async throws -> BatchOutcome {
+    /// Runs batches as a two-stage pipeline: batch N+1 is fetched and enriched while batch N is
+    /// written, so the network never waits for the disk. `done(n, outcome)` runs after each write
+    /// (checkpoint there: everything up to that batch is stored).
+    func pipeline(
+        _ batches: [[WorkItem]], bySource: [String: [any Source]], done: (Int, BatchOutcome) async throws -> Void
+    ) async throws {
+        guard !batches.isEmpty else { return }
+        var prepared = try await prepare(batches[0], bySource: bySource)
+        for n in batches.indices {
+            let current = prepared
+            async let written = commit(current)
+            if n + 1 < batches.count {
+                prepared = try await prepare(batches[n + 1], bySource: bySource)
+            }
+            try await done(n, try await written)
+        }
+    }
+
+    /// Writes a prepared batch: documents in one transaction, then its problems. Rewriting the same
+    /// batch gives the same result, which is what makes resuming after a kill safe.
+    func commit(_ batch: PreparedBatch) async throws -> BatchOutcome {
+        var outcome = batch.outcome
+        try await store.upsert(batch.packages, collection: collection)
+        try await store.clearProblems(packages: batch.cleared, kind: nil, collection: collection)
+        try await store.recordProblems(batch.problems, collection: collection)
+        outcome.indexed = batch.packages.count
+        outcome.problems = batch.problems.count
+        return outcome
+    }
+
+    /// Fetches, confirms and enriches a batch without writing anything.
+    func prepare(_ items: [WorkItem], bySource: [String: [any Source]]) async throws -> PreparedBatch {
         var outcome = BatchOutcome()
         let now = Self.now
-        var existing: [String: PackageDocument] = [:]
-        for item in items {
-            if let doc = try await store.document(item.name, collection: collection) { existing[PackageName.normalize(item.name)] = doc }
-        }
-        let known = existing
+        let known = try await store.documents(items.map(\.name), collection: collection)
         let results = try await fetchAll(items, existing: known)
         // A cancelled run stops before storing: fetches cut short must not become problems.
         try Task.checkCancellation()
@@ -99,12 +132,7 @@ extension Crawler {
             for i in packages.indices { packages[i].document = batch.documents[i] }
         }
 
-        try await store.upsert(packages, collection: collection)
-        try await store.clearProblems(packages: cleared, kind: nil, collection: collection)
-        try await store.recordProblems(problems, collection: collection)
-        outcome.indexed = packages.count
-        outcome.problems = problems.count
-        return outcome
+        return PreparedBatch(packages: packages, problems: problems, cleared: cleared, outcome: outcome)
     }
 
     /// Marks a document as this profile's, found by these sources, current as of `now`.
@@ -129,12 +157,17 @@ extension Crawler {
                 let i = next
                 next += 1
                 let item = items[i]
+                let revalidate = existing[PackageName.normalize(item.name)] != nil
                 if let prefetched = item.prefetched {
                     results[i] = .fetched(prefetched)
                     launch()
                     return
                 }
-                let revalidate = existing[PackageName.normalize(item.name)] != nil
+                if revalidate, item.discovered?.unchanged == true {
+                    results[i] = .notModified  // the index serial says so: no request at all
+                    launch()
+                    return
+                }
                 group.addTask { (i, await index.fetch(item.name, revalidate: revalidate)) }
             }
             for _ in 0..<options.concurrency { launch() }

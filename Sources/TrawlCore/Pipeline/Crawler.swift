@@ -49,9 +49,13 @@ public struct Crawler: Sendable {
         if let counters {
             summary.requests = .init(counters)
         }
-        let elapsed = ContinuousClock.now - clock
-        summary.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        summary.seconds = Self.seconds(since: clock)
         return summary
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
     // MARK: - Full
@@ -62,6 +66,8 @@ public struct Crawler: Sendable {
         var packages: [DiscoveredPackage]
         var next: Int
         var serialAtStart: Int64?
+        /// Sources' checkpoints to save once everything is stored.
+        var onSuccess: [String: String]?
     }
 
     struct Progress: Codable {
@@ -94,12 +100,15 @@ public struct Crawler: Sendable {
                 logger.warning("cannot read the index serial; the next incremental run will start from the highest project serial", metadata: ["error": "\(error)"])
                 serial = nil
             }
-            var found = try await discover(&summary)
+            var onSuccess: [String: String] = [:]
+            let started = ContinuousClock.now
+            var found = try await discover(&summary, checkpoints: &onSuccess)
+            summary.discoverySeconds = Self.seconds(since: started)
             found = found.filter { options.filterName == nil || $0.normalizedName.contains(options.filterName!) }
             found.sort { $0.normalizedName < $1.normalizedName }
             if let limit = options.limit { found = Array(found.prefix(limit)) }
             for p in found where p.prefetched != nil { prefetched[p.normalizedName] = p.prefetched }
-            state = FullCheckpoint(packages: found, next: 0, serialAtStart: serial)
+            state = FullCheckpoint(packages: found, next: 0, serialAtStart: serial, onSuccess: options.isPartial ? nil : onSuccess)
             let list = try JSONEncoder().encode(state)
             try await store.saveCheckpoint(listCheckpointName, value: String(decoding: list, as: UTF8.self))
             try await saveCheckpoint(Progress(next: 0))
@@ -107,24 +116,31 @@ public struct Crawler: Sendable {
         summary.discovered = state.packages.count
         let bySource = Dictionary(grouping: sources, by: { $0.kind })
         var maxSerial: Int64 = 0
-        while state.next < state.packages.count {
-            let chunk = Array(state.packages[state.next..<min(state.next + options.batchSize, state.packages.count)])
-            let work = chunk.map { p in
+        let remaining = Array(state.packages[state.next...])
+        let batches = stride(from: 0, to: remaining.count, by: options.batchSize).map { start in
+            remaining[start..<min(start + options.batchSize, remaining.count)].map { p in
                 WorkItem(name: p.name, discovered: p, prefetched: prefetched[p.normalizedName], requireConfirm: true)
             }
-            let outcome = try await process(work, bySource: bySource)
-            outcome.add(to: &summary)
-            maxSerial = max(maxSerial, outcome.maxSerial)
-            state.next += chunk.count
-            try await saveCheckpoint(Progress(next: state.next))
-            progress?.update(phase: "fetch", done: state.next, total: state.packages.count)
         }
+        let total = state.packages.count
+        var next = state.next
+        var running = summary
+        try await pipeline(batches, bySource: bySource) { n, outcome in
+            outcome.add(to: &running)
+            maxSerial = max(maxSerial, outcome.maxSerial)
+            next += batches[n].count
+            try await saveCheckpoint(Progress(next: next))
+            progress?.update(phase: "fetch", done: next, total: total)
+        }
+        summary = running
+        state.next = next
         if !options.isPartial {
             summary.stale = try await markStale(keeping: Set(state.packages.map(\.normalizedName)))
         }
         if let serial = state.serialAtStart ?? (maxSerial > 0 ? maxSerial : nil) {
             try await store.saveCheckpoint(serialName, value: String(serial))
         }
+        for (name, value) in state.onSuccess ?? [:] { try await store.saveCheckpoint(name, value: value) }
         try await store.deleteCheckpoint(checkpointName)
         try await store.deleteCheckpoint(listCheckpointName)
     }
@@ -134,13 +150,14 @@ public struct Crawler: Sendable {
         try await store.saveCheckpoint(checkpointName, value: String(decoding: data, as: UTF8.self))
     }
 
-    func discover(_ summary: inout CrawlSummary) async throws -> [DiscoveredPackage] {
+    func discover(_ summary: inout CrawlSummary, checkpoints: inout [String: String]) async throws -> [DiscoveredPackage] {
         let collector = CandidateCollector()
         for source in sources {
             progress?.update(phase: "discover \(source.kind)", done: 0, total: nil)
             let report = try await source.discover { candidate in await collector.add(candidate) }
             logger.info("discovered", metadata: ["source": "\(source.kind)", "candidates": "\(report.candidates)"])
             for note in report.notes { logger.debug("\(note)") }
+            checkpoints.merge(report.checkpointsOnSuccess) { _, new in new }
             if !report.problems.isEmpty {
                 try await store.recordProblems(report.problems.map { var p = $0; p.seenAt = Self.now; return p }, collection: collection)
                 summary.problems += report.problems.count
@@ -192,11 +209,15 @@ public struct Crawler: Sendable {
         if let limit = options.limit { items = Array(items.prefix(limit)) }
         summary.discovered = items.count
         let bySource = Dictionary(grouping: sources, by: { $0.kind })
-        for start in stride(from: 0, to: items.count, by: options.batchSize) {
-            let outcome = try await process(Array(items[start..<min(start + options.batchSize, items.count)]), bySource: bySource)
-            outcome.add(to: &summary)
-            progress?.update(phase: "update", done: min(start + options.batchSize, items.count), total: items.count)
+        let batches = stride(from: 0, to: items.count, by: options.batchSize).map { Array(items[$0..<min($0 + options.batchSize, items.count)]) }
+        var running = summary
+        var done = 0
+        try await pipeline(batches, bySource: bySource) { n, outcome in
+            outcome.add(to: &running)
+            done += batches[n].count
+            progress?.update(phase: "update", done: done, total: items.count)
         }
+        summary = running
         summary.removed += try await removeConfirmed(Array(removals), summary: &summary, alreadySeenMissing: false)
         try await store.saveCheckpoint(serialName, value: String(max(serial, changes.serial)))
         _ = try await store.purgeExpiredDedupKeys(now: now)
@@ -204,36 +225,52 @@ public struct Crawler: Sendable {
 
     // MARK: - Refresh
 
+    /// The names to refresh are saved once (`…:list`); batches save only progress and the 404s seen.
     struct RefreshCheckpoint: Codable {
         var names: [String]
         var next: Int
         var missing: [String]
     }
 
+    struct RefreshProgress: Codable {
+        var next: Int
+        var missing: [String]
+    }
+
     func runRefresh(_ summary: inout CrawlSummary) async throws {
         var state: RefreshCheckpoint
-        if let saved = try await store.checkpoint(checkpointName), let cp = try? JSONDecoder().decode(RefreshCheckpoint.self, from: Data(saved.utf8)) {
-            state = cp
+        if let saved = try await store.checkpoint(listCheckpointName),
+            let names = try? JSONDecoder().decode([String].self, from: Data(saved.utf8)) {
+            let progress = try await store.checkpoint(checkpointName).flatMap { try? JSONDecoder().decode(RefreshProgress.self, from: Data($0.utf8)) }
+            state = RefreshCheckpoint(names: names, next: progress?.next ?? 0, missing: progress?.missing ?? [])
             summary.resumed = true
         } else {
             var names = try await store.documentNames(collection: collection)
             if let filter = options.filterName { names = names.filter { $0.contains(filter) } }
             if let limit = options.limit { names = Array(names.prefix(limit)) }
             state = RefreshCheckpoint(names: names, next: 0, missing: [])
+            try await store.saveCheckpoint(listCheckpointName, value: String(decoding: try JSONEncoder().encode(names), as: UTF8.self))
         }
         summary.discovered = state.names.count
         let bySource = Dictionary(grouping: sources, by: { $0.kind })
-        while state.next < state.names.count {
-            let chunk = Array(state.names[state.next..<min(state.next + options.batchSize, state.names.count)])
-            let outcome = try await process(chunk.map { WorkItem(name: $0, discovered: nil, prefetched: nil, requireConfirm: false) }, bySource: bySource)
-            outcome.add(to: &summary)
-            state.missing += outcome.notFound
-            state.next += chunk.count
-            try await saveCheckpoint(state)
-            progress?.update(phase: "refresh", done: state.next, total: state.names.count)
+        let remaining = Array(state.names[state.next...])
+        let batches = stride(from: 0, to: remaining.count, by: options.batchSize).map { start in
+            remaining[start..<min(start + options.batchSize, remaining.count)].map { WorkItem(name: $0, discovered: nil, prefetched: nil, requireConfirm: false) }
         }
+        var running = summary
+        var checkpoint = state
+        try await pipeline(batches, bySource: bySource) { n, outcome in
+            outcome.add(to: &running)
+            checkpoint.missing += outcome.notFound
+            checkpoint.next += batches[n].count
+            try await saveCheckpoint(RefreshProgress(next: checkpoint.next, missing: checkpoint.missing))
+            progress?.update(phase: "refresh", done: checkpoint.next, total: checkpoint.names.count)
+        }
+        summary = running
+        state = checkpoint
         summary.removed += try await removeConfirmed(state.missing, summary: &summary, alreadySeenMissing: true)
         try await store.deleteCheckpoint(checkpointName)
+        try await store.deleteCheckpoint(listCheckpointName)
     }
 
     /// Removes packages only on a confirmed 404: seen missing, then missing again after a pause.

@@ -6,6 +6,8 @@ public struct DiscoveredPackage: Codable, Sendable, Equatable {
     public var reasons: [String]
     public var isOfficial: Bool
     public var prefetched: StoredPackage?
+    /// Every source that found it knew it unchanged (not checkpointed: a resumed run revalidates).
+    public var unchanged: Bool = false
 
     enum CodingKeys: String, CodingKey { case name, sources, reasons, isOfficial = "official" }
 
@@ -22,7 +24,9 @@ actor CandidateCollector {
 
     func add(_ c: Candidate) {
         let key = c.normalizedName
+        let isNew = byName[key] == nil
         var entry = byName[key] ?? DiscoveredPackage(name: c.name, sources: [], reasons: [], isOfficial: false, prefetched: nil)
+        entry.unchanged = isNew ? c.unchanged : entry.unchanged && c.unchanged
         if !entry.sources.contains(c.source) { entry.sources.append(c.source) }
         if !entry.reasons.contains(c.reason) { entry.reasons.append(c.reason) }
         entry.isOfficial = entry.isOfficial || c.isOfficial

@@ -10,6 +10,8 @@ public struct PluginContext: Sendable {
     public var logger: Logger
     /// The key of the profile being run (or the target collection in manual mode).
     public var profileKey: String
+    /// The collection the run writes (the profile key unless `--target` says otherwise).
+    public var collection: String
     /// `--discovery`: how index-wide sources discover.
     public var discovery: DiscoveryStrategy
     /// The framework names of the profile's classifiers (`Framework :: Django` → Django), for
@@ -22,9 +24,10 @@ public struct PluginContext: Sendable {
 
     public init(
         http: HTTPFetcher, config: TrawlConfig, store: any Store, logger: Logger, profileKey: String,
-        discovery: DiscoveryStrategy = .clickhouse, frameworks: [String] = [],
+        discovery: DiscoveryStrategy = .clickhouse, frameworks: [String] = [], collection: String? = nil,
         categories: [String: CategoryRule] = [:], types: [String: CategoryRule] = [:]
     ) {
+        self.collection = collection ?? profileKey
         self.discovery = discovery
         self.frameworks = frameworks
         self.categories = categories

@@ -33,8 +33,11 @@ public struct Candidate: Sendable, Hashable {
     /// Metadata the source already fetched (a scan reads every project's JSON), so the pipeline
     /// does not fetch it again.
     public var prefetched: StoredPackage?
+    /// The source knows the stored document is current (same index serial): nothing to fetch.
+    public var unchanged: Bool
 
-    public init(name: String, source: String, reason: String, isOfficial: Bool = false, prefetched: StoredPackage? = nil) {
+    public init(name: String, source: String, reason: String, isOfficial: Bool = false, prefetched: StoredPackage? = nil, unchanged: Bool = false) {
+        self.unchanged = unchanged
         self.name = name
         self.source = source
         self.reason = reason
@@ -59,6 +62,9 @@ public struct DiscoveryReport: Sendable {
     public var candidates: Int
     public var notes: [String]
     public var problems: [Problem]
+    /// Checkpoints the source wants saved once the run has stored everything it discovered (a
+    /// scan's serial: saving it earlier could skip a match that was never stored).
+    public var checkpointsOnSuccess: [String: String] = [:]
 
     public init(candidates: Int = 0, notes: [String] = [], problems: [Problem] = []) {
         self.candidates = candidates

@@ -26,6 +26,8 @@ public protocol DocumentStore: Sendable {
     func upsert(_ packages: [StoredPackage], collection: String) async throws
     /// Looks a package up by any spelling of its name.
     func document(_ name: String, collection: String) async throws -> PackageDocument?
+    /// Many documents in one read, keyed by normalized name (absent names are left out).
+    func documents(_ names: [String], collection: String) async throws -> [String: PackageDocument]
     func releases(_ name: String, collection: String) async throws -> [Release]
     /// Removes packages; returns how many existed.
     @discardableResult

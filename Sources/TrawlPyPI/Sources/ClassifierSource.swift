@@ -49,11 +49,12 @@ public struct ClassifierSource: Source {
                 context.logger.warning("ClickHouse discovery failed; falling back to scanning the index", metadata: ["error": "\(error)"])
             }
         }
-        let scan = IndexScan(client: try pypi(), concurrency: context.http.configuration.limit(for: .pypi),
-                             frameworks: context.frameworks, logger: context.logger)
+        let scan = IndexScan(context: context, client: try pypi())
         let classifiers = classifiers
         let me = self
-        var report = try await scan.run(source: Self.descriptor.kind, reason: { me.reason($0) }, accepts: { me.matches($0) }, emit: emit)
+        var report = try await scan.run(
+            source: Self.descriptor.kind, signature: "classifiers=" + classifiers.joined(separator: "|"),
+            reason: { me.reason($0) }, accepts: { me.matches($0) }, emit: emit)
         report.notes.append("scan of the simple index for \(classifiers.joined(separator: ", "))")
         return report
     }

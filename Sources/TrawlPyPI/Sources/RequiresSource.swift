@@ -59,8 +59,9 @@ public struct RequiresSource: Source {
             }
         }
         let client = PyPIClient(http: context.http, baseURL: try context.config.pypiURL())
-        let scan = IndexScan(client: client, concurrency: context.http.configuration.limit(for: .pypi), frameworks: context.frameworks, logger: context.logger)
+        let scan = IndexScan(context: context, client: client)
         let me = self
-        return try await scan.run(source: Self.descriptor.kind, reason: { _ in reason }, accepts: { me.matches($0) }, emit: emit)
+        return try await scan.run(
+            source: Self.descriptor.kind, signature: "requires=\(project)", reason: { _ in reason }, accepts: { me.matches($0) }, emit: emit)
     }
 }
