@@ -37,6 +37,7 @@ import TrawlCore
         #expect(doc.author == "Jane Doe")
         #expect(doc.profiles == ["plone"])
         #expect(doc.discoveredBy == ["pypi-classifiers"])
+        #expect(doc.githubURL == "https://github.com/example/plone.app.example", "the repository is detected from project_urls")
         #expect(doc.uploadTimestamp == 1_709_460_000)  // 2024-03-03T10:00:00Z, the latest upload
         #expect(releases.map(\.version) == ["1.2.10", "1.2.9", "1.0"])
         #expect(doc.firstSeen > 0 && doc.lastSynced > 0)

@@ -39,7 +39,7 @@ extension PackageDocument {
     /// Keeps what enrichers other than `pypi` wrote on the stored copy: re-fetching PyPI metadata
     /// (or `--no-enrich`) must not wipe GitHub, download or health data.
     public mutating func carryEnrichment(from old: PackageDocument) {
-        githubURL = old.githubURL
+        if githubURL.isEmpty { githubURL = old.githubURL }
         githubStars = old.githubStars
         githubWatchers = old.githubWatchers
         githubForks = old.githubForks

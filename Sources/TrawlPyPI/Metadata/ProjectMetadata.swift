@@ -49,6 +49,8 @@ public enum ProjectMetadata {
         doc.homePage = info.homePage
         doc.projectURLs = info.projectURLs
         doc.docsURL = info.docsURL.isEmpty ? Self.docsLink(info.projectURLs) : info.docsURL
+        // The repository is known from metadata alone; the `github` enricher adds its activity.
+        doc.githubURL = RepoRef.detect(projectURLs: info.projectURLs, homePage: info.homePage, downloadURL: info.downloadURL)?.url ?? ""
         doc.frameworkVersions = Self.frameworkVersions(info.classifiers, frameworks: frameworks)
         doc.pythonVersions = Self.pythonVersions(info.classifiers)
         doc.lastSerial = json.lastSerial
