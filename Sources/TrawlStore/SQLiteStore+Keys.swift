@@ -30,13 +30,15 @@ extension SQLiteStore {
 
     public func findAPIKey(value: String) async throws -> APIKeyInfo? {
         let hash = APIKeyHash.hash(value)
+        let prefix = APIKeyHash.prefix(value)
         let candidates = try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM api_keys WHERE prefix = ?", arguments: [APIKeyHash.prefix(value)])
+            try Row.fetchAll(db, sql: "SELECT * FROM api_keys WHERE prefix = ?", arguments: [prefix])
+                .map { (hash: $0["hash"] as String, info: Self.keyInfo($0)) }
         }
         // Compare every candidate in constant time; never short-circuit on the first byte.
         var found: APIKeyInfo?
-        for row in candidates where APIKeyHash.constantTimeEquals(row["hash"], hash) {
-            found = Self.keyInfo(row)
+        for candidate in candidates where APIKeyHash.constantTimeEquals(candidate.hash, hash) {
+            found = candidate.info
         }
         return found
     }

@@ -1,5 +1,5 @@
 import Foundation
-public import GRDB
+import GRDB
 public import TrawlCore
 
 /// The embedded default store: one SQLite file in WAL mode, so a server can read while a crawl

@@ -211,7 +211,7 @@ final class LogCapture: LogHandler, Sendable {
         get { nil }
         set {}
     }
-    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
-        store.withLock { $0.append("\(message) \(metadata ?? [:])") }
+    func log(event: LogEvent) {
+        store.withLock { $0.append("\(event.message) \(event.metadata ?? [:])") }
     }
 }
