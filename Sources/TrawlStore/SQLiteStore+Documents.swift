@@ -15,11 +15,12 @@ extension SQLiteStore {
         }
     }
 
+    /// Cached statements: a crawl runs these tens of thousands of times, and compiling SQL each
+    /// time (parse + authorizer) cost more than executing it.
     static func upsert(_ db: Database, _ package: StoredPackage, json: String, collection: String) throws {
         let d = package.document
         let name = d.normalizedName
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT INTO documents (collection, name, display_name, doc, version_sortable, upload_timestamp,
                     github_stars, github_updated, download_last_day, download_last_week, download_last_month,
                     download_total, health_score, first_seen, last_synced, version_major, version_minor,
@@ -37,26 +38,23 @@ extension SQLiteStore {
                     is_official = excluded.is_official, is_verified = excluded.is_verified,
                     is_new = excluded.is_new, yanked = excluded.yanked, stale = excluded.stale,
                     has_github = excluded.has_github
-                """,
-            arguments: [
+                """).execute(arguments: [
                 collection, name, d.name, json, d.versionSortable, d.uploadTimestamp,
                 d.githubStars, d.githubUpdated, d.downloadLastDay, d.downloadLastWeek, d.downloadLastMonth,
                 d.downloadTotal, d.healthScore, d.firstSeen, d.lastSynced, d.versionMajor, d.versionMinor,
                 d.versionBugfix, d.isOfficial, d.isVerified, d.isNew, d.yanked, d.stale, !d.githubURL.isEmpty,
             ])
-        let id = try Int64.fetchOne(db, sql: "SELECT id FROM documents WHERE collection = ? AND name = ?", arguments: [collection, name])!
-        try db.execute(sql: "DELETE FROM document_terms WHERE doc_id = ?", arguments: [id])
+        let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM documents WHERE collection = ? AND name = ?"), arguments: [collection, name])!
+        try db.cachedStatement(sql: "DELETE FROM document_terms WHERE doc_id = ?").execute(arguments: [id])
         for (field, value) in DocumentCoding.terms(of: d) {
-            try db.execute(sql: "INSERT INTO document_terms (doc_id, field, value) VALUES (?, ?, ?)", arguments: [id, field, value])
+            try db.cachedStatement(sql: "INSERT INTO document_terms (doc_id, field, value) VALUES (?, ?, ?)").execute(arguments: [id, field, value])
         }
-        try db.execute(sql: "DELETE FROM documents_fts WHERE rowid = ?", arguments: [id])
-        try db.execute(
-            sql: "INSERT INTO documents_fts (rowid, name, summary, keywords, description) VALUES (?, ?, ?, ?, ?)",
+        try db.cachedStatement(sql: "DELETE FROM documents_fts WHERE rowid = ?").execute(arguments: [id])
+        try db.cachedStatement(sql: "INSERT INTO documents_fts (rowid, name, summary, keywords, description) VALUES (?, ?, ?, ?, ?)").execute(
             arguments: [id, Self.searchableName(d.name), d.summary, d.keywords.joined(separator: " "), d.description])
-        try db.execute(sql: "DELETE FROM releases WHERE collection = ? AND name = ?", arguments: [collection, name])
+        try db.cachedStatement(sql: "DELETE FROM releases WHERE collection = ? AND name = ?").execute(arguments: [collection, name])
         for release in package.releases {
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO releases (collection, name, version, upload_timestamp, yanked, requires_python) VALUES (?, ?, ?, ?, ?, ?)",
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO releases (collection, name, version, upload_timestamp, yanked, requires_python) VALUES (?, ?, ?, ?, ?, ?)").execute(
                 arguments: [collection, name, release.version, release.uploadTimestamp, release.yanked, release.requiresPython])
         }
     }
