@@ -4,10 +4,16 @@ import TrawlCore
 /// One JSON shape for stored documents: sorted keys so identical documents are identical bytes
 /// (a rerun that changes nothing writes the same text).
 enum DocumentCoding {
-    static func encode(_ document: PackageDocument) throws -> String {
+    static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(document), as: UTF8.self)
+        return encoder
+    }
+
+    /// Encodes a batch with one encoder (making one per document showed in profiles).
+    static func encode(_ documents: [PackageDocument]) throws -> [String] {
+        let encoder = encoder()
+        return try documents.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
     }
 
     static func decode(_ text: String) throws -> PackageDocument {

@@ -6,7 +6,7 @@ extension SQLiteStore {
     public func upsert(_ packages: [StoredPackage], collection: String) async throws {
         guard !packages.isEmpty else { return }
         // Encode outside the write transaction: the writer is shared, keep it short.
-        let encoded = try packages.map { ($0, try DocumentCoding.encode($0.document)) }
+        let encoded = Array(zip(packages, try DocumentCoding.encode(packages.map(\.document))))
         try await pool.write { db in
             try Self.ensureCollection(db, collection, profile: nil)
             for (package, json) in encoded {
