@@ -47,7 +47,7 @@ try gunzip.run()
 let raw = pipe.fileHandleForReading.readDataToEndOfFile()
 gunzip.waitUntilExit()
 
-struct Entry: Sendable { var version: String; var summary: String; var matches: Bool }
+struct Entry: Sendable { var version: String; var summary: String; var matches: Bool; var serial: Int }
 var projects: [String: Entry] = [:]
 var order: [String] = []
 for (i, line) in raw.split(separator: UInt8(ascii: "\n")).enumerated() where i > 0 {
@@ -56,7 +56,8 @@ for (i, line) in raw.split(separator: UInt8(ascii: "\n")).enumerated() where i >
     let name = String(decoding: fields[0], as: UTF8.self)
     let matches = matchingPrefixes.contains { name.hasPrefix($0) }
     projects[name] = Entry(version: String(decoding: fields[1], as: UTF8.self),
-                           summary: fields.count > 4 ? String(decoding: fields[4], as: UTF8.self) : "", matches: matches)
+                           summary: fields.count > 4 ? String(decoding: fields[4], as: UTF8.self) : "", matches: matches,
+                           serial: order.count + 1)
     order.append(name)
     if order.count >= options.indexLimit { break }
 }
@@ -66,7 +67,7 @@ print("index: \(order.count) projects, \(matching.count) matching")
 var simple = Data("{\"meta\":{\"api-version\":\"1.1\",\"_last-serial\":99999999},\"projects\":[".utf8)
 for (i, name) in order.enumerated() {
     if i > 0 { simple.append(UInt8(ascii: ",")) }
-    simple.append(contentsOf: Array("{\"name\":\"\(name)\",\"_last-serial\":\(i + 1)}".utf8))
+    simple.append(contentsOf: Array("{\"name\":\"\(name)\",\"_last-serial\":\(projects[name]!.serial)}".utf8))
 }
 simple.append(contentsOf: Array("]}".utf8))
 let simpleBody = [UInt8](simple)
@@ -78,7 +79,7 @@ func projectJSON(_ name: String, _ e: Entry) -> [UInt8] {
     return Array("""
         {"info":{"name":"\(name)","version":"\(e.version)","summary":"\(summary)","description":"","author":"A","license":"MIT",\
         "classifiers":\(classifiers),"keywords":"","requires_dist":null,"requires_python":">=3.9","home_page":"","project_urls":null,"yanked":false},\
-        "last_serial":1,"releases":{"\(e.version)":[{"upload_time_iso_8601":"2025-01-01T00:00:00.000000Z","yanked":false}]},"urls":[]}
+        "last_serial":\(e.serial),"releases":{"\(e.version)":[{"upload_time_iso_8601":"2025-01-01T00:00:00.000000Z","yanked":false}]},"urls":[]}
         """.utf8)
 }
 
