@@ -46,22 +46,27 @@ struct CrawlRuntime {
     }
 
     func sources() throws -> [any Source] {
-        try profile.sources.compactMap { spec in
-            guard env.registry.isAvailable(source: spec.kind) else {
-                env.logger.warning("source kind '\(spec.kind)' is not implemented in this build; skipped")
-                return nil
-            }
-            return try env.registry.makeSource(spec, context: context)
+        try build(profile.sources, what: "source kind", available: { env.registry.isAvailable(source: $0) }) {
+            try env.registry.makeSource($0, context: context)
         }
     }
 
     func enrichers() throws -> [any Enricher] {
-        try profile.enrichers.compactMap { spec in
-            guard env.registry.isAvailable(enricher: spec.kind) else {
-                env.logger.notice("enricher '\(spec.kind)' is not implemented in this build; skipped")
+        try build(profile.enrichers, what: "enricher", available: { env.registry.isAvailable(enricher: $0) }) {
+            try env.registry.makeEnricher($0, context: context)
+        }
+    }
+
+    /// Builds the profile's plugins by kind; a kind declared but not built yet is skipped with a warning.
+    private func build<T>(
+        _ specs: [PluginSpec], what: String, available: (String) -> Bool, make: (PluginSpec) throws -> T
+    ) throws -> [T] {
+        try specs.compactMap { spec in
+            guard available(spec.kind) else {
+                env.logger.warning("\(what) '\(spec.kind)' is not implemented in this build; skipped")
                 return nil
             }
-            return try env.registry.makeEnricher(spec, context: context)
+            return try make(spec)
         }
     }
 
