@@ -61,10 +61,9 @@ import TrawlCore
     }
 
     @Test func secondFullRunCostsOnly304s() async throws {
-        let closed = try await LoopbackServer.start { _ in .status(200) }
-        let closedURL = closed.baseURL
-        try await closed.shutdown()
-        let h = try await CrawlHarness.start(CrawlHarness.sampleProjects(), clickhouseURL: closedURL)
+        // Port 1 is outside the ephemeral range: no other test's server can ever be bound there,
+        // unlike a just-closed ephemeral port, which a parallel test may be handed next.
+        let h = try await CrawlHarness.start(CrawlHarness.sampleProjects(), clickhouseURL: "http://127.0.0.1:1")
         let first = try await h.crawler(.full, discovery: .clickhouse).run()  // ClickHouse unreachable: falls back to scan
         #expect(first.indexed == 23)
         h.fake.resetCounters()
