@@ -90,6 +90,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Repository detection lives in TrawlCore; this is the GitHub enricher (GraphQL batches, REST +
+        // ETag fallback, the shared repository cache) and the github-topic and github-monorepo sources.
+        .target(
+            name: "TrawlGitHub",
+            dependencies: [
+                "TrawlCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "trawl",
             dependencies: [
@@ -97,6 +107,7 @@ let package = Package(
                 "TrawlStore",
                 "TrawlPyPI",
                 "TrawlStats",
+                "TrawlGitHub",
                 "ProfileData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -121,6 +132,15 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // `swift run trawl-github-bench`: GitHub API points for 1,000 packages with repositories, cold
+        // and warm cache, against the GraphQL fake; next to the one-REST-call-per-package baseline.
+        .executableTarget(
+            name: "trawl-github-bench",
+            dependencies: ["TestSupport", "TrawlStore", "TrawlCore", "TrawlGitHub"],
+            path: "Benchmarks/GitHubBench",
+            swiftSettings: strict
+        ),
+
         // Loopback fakes shared by the test targets (an HTTP server that can misbehave on purpose).
         .target(
             name: "TestSupport",
@@ -135,7 +155,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TrawlCoreTests",
-            dependencies: ["TrawlCore", "TrawlPyPI", "TrawlStats", "TestSupport", "ProfileData"],
+            dependencies: ["TrawlCore", "TrawlPyPI", "TrawlStats", "TrawlGitHub", "TestSupport", "ProfileData"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -151,7 +171,12 @@ let package = Package(
         ),
         .testTarget(
             name: "TrawlStatsTests",
-            dependencies: ["TrawlStats", "TrawlCore", "TrawlStore", "TestSupport"],
+            dependencies: ["TrawlStats", "TrawlCore", "TrawlStore", "TrawlGitHub", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TrawlGitHubTests",
+            dependencies: ["TrawlGitHub", "TrawlCore", "TrawlStore", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -23,6 +23,7 @@ struct CrawlRuntime {
             config.retry.maxDelay = .milliseconds(ms * 20)
         }
         if let n = env.config.value("TRAWL_PYPI_CONCURRENCY").flatMap(Int.init) { config.concurrency[.pypi] = n }
+        if let n = env.config.value("TRAWL_GITHUB_CONCURRENCY").flatMap(Int.init) { config.concurrency[.github] = max(1, n) }
         http = HTTPFetcher(configuration: config, cache: store, logger: env.logger)
         let frameworks = profile.sources.filter { $0.kind == ClassifierSource.descriptor.kind }
             .flatMap { $0.options.strings("classifiers") }

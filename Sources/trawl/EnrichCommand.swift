@@ -2,11 +2,14 @@ import ArgumentParser
 import Foundation
 import Logging
 import TrawlCore
+import TrawlGitHub
 import TrawlStats
 
 /// `trawl enrich KIND -p P`: runs one enricher over the documents already stored, without
-/// crawling. `downloads` makes one ClickHouse query per 1,000 packages; `health`, `flags` and
-/// `categories` read only the stored documents and make no network request at all.
+/// crawling. `downloads` makes one ClickHouse query per 1,000 packages; `github` reads the shared
+/// repository cache and fetches only what is missing or expired (GraphQL, 100 repositories a
+/// query); `health`, `flags` and `categories` read only the stored documents and make no network
+/// request at all.
 struct EnrichCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "enrich",
@@ -14,21 +17,26 @@ struct EnrichCommand: AsyncParsableCommand {
         discussion: """
             Kinds: downloads (ClickHouse, pypistats fallback; refreshed at most once per TRAWL_DOWNLOADS_TTL \
             seconds unless --force; also refreshes flags when the profile lists them, since is_verified reads \
-            downloads), health (offline), flags (offline), categories (offline). github arrives with the GitHub enricher.
+            downloads), github (GraphQL batches with GITHUB_TOKEN, REST + ETag without; the shared cache is used within \
+            TRAWL_GITHUB_CACHE_TTL seconds unless --refresh-cache; also refreshes health and categories when the profile \
+            lists them), health (offline), flags (offline), categories (offline).
             Exit 3 when some packages had problems (see `trawl show --problems`).
             """)
 
     /// Kinds that run from stored data, and the offline enrichers to rerun after each (when the
     /// profile lists them) because they read what it writes.
-    static let kinds: [String: [String]] = ["downloads": ["flags"], "health": [], "flags": [], "categories": []]
-    static let planned = ["github"]
+    static let kinds: [String: [String]] = [
+        "downloads": ["flags"], "github": ["health", "categories"], "health": [], "flags": [], "categories": [],
+    ]
+    static let planned: [String] = []
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "downloads | health | flags | categories") var kind: String
+    @Argument(help: "downloads | github | health | flags | categories") var kind: String
     @Option(name: .shortAndLong, help: "Profile key (or TRAWL_DEFAULT_PROFILE).") var profile: String?
     @Option(name: .long, help: "Only this package (repeatable; any spelling).") var name: [String] = []
     @Option(name: [.short, .long], help: "At most N packages.") var limit: Int?
     @Flag(name: .long, help: "Refresh download figures even if younger than TRAWL_DOWNLOADS_TTL.") var force = false
+    @Flag(name: .long, help: "github: fetch every repository again, ignoring TRAWL_GITHUB_CACHE_TTL.") var refreshCache = false
     @Flag(name: .long, help: "Print the run summary as one JSON object.") var json = false
 
     func validate() throws {
@@ -54,6 +62,7 @@ struct EnrichCommand: AsyncParsableCommand {
             let enrichers = try ([kind] + (Self.kinds[kind] ?? []).filter(profile.hasEnricher)).map { kind in
                 var spec = profile.enrichers.first { $0.kind == kind } ?? PluginSpec(kind: kind)
                 if force && kind == DownloadsEnricher.descriptor.kind { spec.options.values["force"] = .bool(true) }
+                if refreshCache && kind == GitHubEnricher.descriptor.kind { spec.options.values["refresh-cache"] = .bool(true) }
                 return try env.registry.makeEnricher(spec, context: runtime.context)
             }
             let run = StoredEnrichment(store: store, collection: collection, enrichers: enrichers, logger: env.logger)
@@ -65,8 +74,11 @@ struct EnrichCommand: AsyncParsableCommand {
                 print("""
                     \(summary.enrichers.joined(separator: " + ")) on '\(collection)': \(summary.documents) documents, \
                     \(summary.changed) changed, \(summary.problems) problems — \(summary.requests.clickhouse) ClickHouse / \
-                    \(summary.requests.pypistats) pypistats requests, \(String(format: "%.1f", summary.seconds)) s
+                    \(summary.requests.pypistats) pypistats / \(summary.requests.github) GitHub requests, \(String(format: "%.1f", summary.seconds)) s
                     """)
+            }
+            for case let github as GitHubEnricher in enrichers {
+                GitHubReport.print(github, quiet: global.quiet || json)
             }
             if summary.problems > 0 { throw ExitCode(3) }
         } catch let error as ExitCode {

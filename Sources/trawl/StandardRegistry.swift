@@ -1,4 +1,5 @@
 import TrawlCore
+import TrawlGitHub
 import TrawlPyPI
 import TrawlStats
 
@@ -8,6 +9,7 @@ enum StandardRegistry {
         var registry = PluginRegistry()
         registry.registerPyPI()
         registry.registerStats()
+        registry.registerGitHub()
         registry.declarePlannedKinds()
         return registry
     }

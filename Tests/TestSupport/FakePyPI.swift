@@ -14,6 +14,8 @@ public final class FakePyPI: Sendable {
         public var serial: Int64
         /// Raw body to serve instead of the generated JSON (malformed-data tests).
         public var rawBody: String?
+        /// `project_urls` to serve; nil gives `Source: https://github.com/example/{name}`.
+        public var projectURLs: [String: String]?
 
         public init(name: String, versions: [String] = ["1.0"], classifiers: [String] = [], requiresDist: [String] = [],
                     summary: String = "", keywords: String = "") {
@@ -168,7 +170,7 @@ public final class FakePyPI: Sendable {
             "maintainer": NSNull(), "license": "MIT", "classifiers": p.classifiers, "keywords": p.keywords,
             "requires_dist": p.requiresDist.isEmpty ? NSNull() : p.requiresDist, "requires_python": ">=3.9",
             "home_page": "https://example.invalid/\(p.name)", "docs_url": NSNull(),
-            "project_urls": ["Source": "https://github.com/example/\(p.name)"], "yanked": false,
+            "project_urls": p.projectURLs ?? ["Source": "https://github.com/example/\(p.name)"], "yanked": false,
         ]
         let object: [String: Any] = ["info": info, "last_serial": p.serial, "releases": releases, "urls": [], "vulnerabilities": []]
         let data = try! JSONSerialization.data(withJSONObject: object)

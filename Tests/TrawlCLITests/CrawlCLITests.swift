@@ -18,7 +18,7 @@ import TrawlStore
     func environment(_ fake: FakePyPI, store: String) -> [String: String] {
         [
             "TRAWL_PYPI_URL": fake.baseURL, "TRAWL_STORE": "sqlite:\(store)", "TRAWL_CLICKHOUSE_URL": "http://127.0.0.1:1",
-            "TRAWL_PYPISTATS_URL": "http://127.0.0.1:1",
+            "TRAWL_PYPISTATS_URL": "http://127.0.0.1:1", "TRAWL_GITHUB_API_URL": "http://127.0.0.1:1",
             "TRAWL_HTTP_BACKOFF_MS": "5", "TRAWL_HTTP_MAX_ATTEMPTS": "2", "TRAWL_REFRESH_CONFIRM_DELAY": "0.05",
         ]
     }

@@ -1,6 +1,7 @@
 import Foundation
 import ProfileData
 import Testing
+import TrawlGitHub
 @testable import TrawlCore
 import TrawlPyPI
 import TrawlStats
@@ -11,6 +12,7 @@ import TrawlStats
         var registry = PluginRegistry()
         registry.registerPyPI()
         registry.registerStats()
+        registry.registerGitHub()
         registry.declarePlannedKinds()
         return ProfileLoader(registry: registry)
     }()

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrawlGitHub
 import TrawlCore
 @testable import TrawlStats
 import TrawlStore
@@ -28,6 +29,7 @@ import TrawlStore
     static func profile(_ yaml: String = yaml) throws -> Profile {
         var registry = PluginRegistry()
         registry.registerStats()
+        registry.registerGitHub()
         registry.declarePlannedKinds()
         let set = try ProfileLoader(registry: registry).load([ProfileFile(path: "widgets.yaml", contents: yaml, layer: .dropIn)])
         return try #require(set.profile("widgets"))

@@ -43,7 +43,12 @@ public struct RepoRef: Sendable, Hashable, Codable, CustomStringConvertible {
             if t.lowercased().hasPrefix("git@") { t = t.dropFirst(4) }
             let host = t.prefix { $0 != "/" && $0 != ":" }.lowercased()
             guard host == "github.com" || host == "www.github.com" else { return nil }
-            rest = t.dropFirst(host.count).drop { $0 == "/" || $0 == ":" }
+            rest = t.dropFirst(host.count)
+            // `ssh://git@github.com:22/o/r`: a port is not an owner.
+            if rest.first == ":", let slash = rest.firstIndex(of: "/"), rest[rest.index(after: rest.startIndex)..<slash].allSatisfy(\.isNumber) {
+                rest = rest[slash...]
+            }
+            rest = rest.drop { $0 == "/" || $0 == ":" }
         }
         let parts = rest.split(separator: "/", omittingEmptySubsequences: true)
         guard parts.count >= 2 else { return nil }

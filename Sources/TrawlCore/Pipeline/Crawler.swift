@@ -158,6 +158,9 @@ public struct Crawler: Sendable {
             logger.info("discovered", metadata: ["source": "\(source.kind)", "candidates": "\(report.candidates)"])
             for note in report.notes { logger.debug("\(note)") }
             checkpoints.merge(report.checkpointsOnSuccess) { _, new in new }
+            if !report.unmatched.isEmpty {
+                try await store.recordProblems(report.unmatched.map { var p = $0; p.seenAt = Self.now; return p }, collection: collection)
+            }
             if !report.problems.isEmpty {
                 try await store.recordProblems(report.problems.map { var p = $0; p.seenAt = Self.now; return p }, collection: collection)
                 summary.problems += report.problems.count

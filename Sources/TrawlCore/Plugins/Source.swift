@@ -62,6 +62,9 @@ public struct DiscoveryReport: Sendable {
     public var candidates: Int
     public var notes: [String]
     public var problems: [Problem]
+    /// Things found that are not packages of the collection (a topic repository with no PyPI
+    /// package): recorded for `trawl show --problems`, but they do not make the run fail (exit 3).
+    public var unmatched: [Problem] = []
     /// Checkpoints the source wants saved once the run has stored everything it discovered (a
     /// scan's serial: saving it earlier could skip a match that was never stored).
     public var checkpointsOnSuccess: [String: String] = [:]
