@@ -2,6 +2,7 @@ public import ArgumentParser
 import Foundation
 import Logging
 public import TrawlCore
+import TrawlGitHub
 import TrawlPyPI
 import TrawlStore
 
@@ -65,6 +66,9 @@ struct CrawlCommand: AsyncParsableCommand {
                     problems \(summary.problems) — \(summary.requests.pypi) PyPI / \(summary.requests.clickhouse) ClickHouse requests, \
                     \(String(format: "%.1f", summary.seconds)) s
                     """)
+            }
+            for case let github as GitHubEnricher in crawler.enrichers {
+                GitHubReport.print(github, quiet: true)
             }
             if summary.problems > 0 { throw ExitCode(3) }
         } catch let error as ExitCode {

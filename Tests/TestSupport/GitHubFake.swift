@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -41,7 +41,7 @@ public final class GitHubFake: @unchecked Sendable {
         let data = dir.appendingPathComponent("fixture.json")
         try JSONSerialization.data(withJSONObject: fixture).write(to: data)
         let outURL = dir.appendingPathComponent("stdout")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script.path, "--port", "0", "--data", data.path]

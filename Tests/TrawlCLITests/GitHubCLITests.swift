@@ -78,6 +78,25 @@ import TrawlStore
         #expect(await github.fetches(of: "org/repo000") == 1)
     }
 
+    @Test func withoutATokenItWarnsOnceAndUsesRESTWithETags() async throws {
+        guard let github = try await Self.fake(["repos": Self.repos(4)]) else { return }
+        defer { github.stop() }
+        let dir = TrawlProcess.temporaryDirectory()
+        let path = dir.appendingPathComponent("t.sqlite").path
+        try await Self.seed(path, count: 4)
+        var env = Self.environment(store: path, github: github.baseURL, token: nil)
+        env["TRAWL_GITHUB_CACHE_TTL"] = "0"
+        let run = try await TrawlProcess.run(["enrich", "github", "-p", "plone"], environment: env)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.components(separatedBy: "GITHUB_TOKEN is not set").count == 2, "warned exactly once: \(run.stderr)")
+        #expect(await github.stat("rest_requests") == 4)
+        #expect(await github.stat("graphql_queries") == 0)
+        let again = try await TrawlProcess.run(["enrich", "github", "-p", "plone"], environment: env)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("4 unchanged (304)"), "\(again.stdout)")
+        #expect(await github.stat("rest_requests") == 4, "304s cost nothing")
+    }
+
     @Test func budgetExhaustionExitsThreeAndTheNextRunResumes() async throws {
         guard let github = try await Self.fake(["repos": Self.repos(150), "graphql_points": 1]) else { return }
         defer { github.stop() }

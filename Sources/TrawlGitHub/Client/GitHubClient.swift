@@ -62,6 +62,7 @@ public final class GitHubClient: Sendable {
         validators: ValidatorMode = .off
     ) async throws -> FetchedResponse {
         try checkReachable()
+        try await waitForShortReset()
         try rate.check()
         let request = FetchRequest(baseURL + path, upstream: .github, headers: headers(accept: accept) + extraHeaders, validators: validators)
         let response = try await send(request)
@@ -75,6 +76,7 @@ public final class GitHubClient: Sendable {
     /// `errors` beside it. A query GitHub rejects as a whole throws with GitHub's messages.
     public func graphQL(_ query: String) async throws -> GraphQLResult {
         try checkReachable()
+        try await waitForShortReset()
         try rate.check()
         let body = try JSONSerialization.data(withJSONObject: ["query": query])
         var request = FetchRequest(baseURL + "/graphql", method: .POST, upstream: .github, headers: headers(accept: "application/json"), body: Array(body))
@@ -103,6 +105,19 @@ public final class GitHubClient: Sendable {
         }
         return GraphQLResult(data: data ?? [:], errors: errors.map(GraphQLFieldError.init))
     }
+
+    /// A spent budget that comes back soon (search allows 30 requests a minute) is waited for, as
+    /// the fetcher waits for a short `x-ratelimit-reset`; an hourly budget is not.
+    func waitForShortReset() async throws {
+        guard rate.isExhausted, let reset = rate.resetAt else { return }
+        let wait = reset - Int64(Date().timeIntervalSince1970)
+        guard wait <= Self.longestWait else { return }
+        logger.debug("GitHub budget spent; waiting for its reset", metadata: ["seconds": "\(max(0, wait) + 1)"])
+        try await Task.sleep(for: .seconds(max(0, wait) + 1))
+    }
+
+    /// The longest reset worth sleeping for (the fetcher's default `RetryPolicy.maxWait`).
+    static let longestWait: Int64 = 120
 
     func checkReachable() throws {
         if let reason = unreachableReason { throw GitHubUnreachable(reason: reason) }

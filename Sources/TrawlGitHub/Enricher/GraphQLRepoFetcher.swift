@@ -1,5 +1,5 @@
 import Foundation
-public import TrawlCore
+import TrawlCore
 
 /// Fetches repositories 100 at a time, one aliased `repository(owner:name:)` per repo in a single
 /// GraphQL query, with `rateLimit { cost remaining resetAt }`: 1,000 repositories cost about ten

@@ -1,5 +1,5 @@
 import Foundation
-public import TrawlCore
+import TrawlCore
 
 /// Without a token GraphQL is closed, so each repository is one `GET /repos/{o}/{r}` sent with
 /// `If-None-Match` from the cache: an unchanged repository answers 304, which costs no budget.

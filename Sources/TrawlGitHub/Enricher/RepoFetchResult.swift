@@ -1,4 +1,4 @@
-public import TrawlCore
+import TrawlCore
 
 /// What fetching a set of repositories gave: answers to cache and apply, failures to report, and
 /// the repositories left unfetched because the budget ran out.

@@ -1,5 +1,5 @@
 import Foundation
-public import TrawlCore
+import TrawlCore
 
 /// The few PyPI JSON fields the GitHub sources need to map a repository to its package and judge
 /// it, fetched through the shared HTTP layer (`{TRAWL_PYPI_URL}/pypi/{name}/json`). Kept here, not
