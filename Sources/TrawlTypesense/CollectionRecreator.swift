@@ -86,14 +86,20 @@ public struct CollectionRecreator: Sendable {
     }
 
     /// Streams the store's collection page by page into `collection`; returns documents imported.
+    /// The next page is read and encoded while the current one is imported, so the store and
+    /// Typesense work at the same time.
     func importAll(from source: String, into collection: String) async throws -> Int {
-        var cursor: String?
+        let store = self.store, pageSize = self.pageSize
+        @Sendable func page(after cursor: String?) async throws -> (lines: [String], last: String?) {
+            let documents = try await store.documents(collection: source, after: cursor, limit: pageSize)
+            return (try TypesenseDocument.lines(documents), documents.last?.normalizedName)
+        }
         var total = 0
-        while true {
-            let page = try await store.documents(collection: source, after: cursor, limit: pageSize)
-            guard let last = page.last else { break }
-            total += try await client.upsert(page, into: collection, chunkSize: pageSize)
-            cursor = last.normalizedName
+        var current = try await page(after: nil)
+        while let last = current.last {
+            async let next = page(after: last)
+            total += try await client.importLines(current.lines, into: collection)
+            current = try await next
         }
         return total
     }

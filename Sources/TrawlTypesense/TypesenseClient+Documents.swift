@@ -12,7 +12,7 @@ extension TypesenseClient {
         let body = Array(lines.joined(separator: "\n").utf8)
         let path = "/collections/\(Self.escape(collection))/documents/import"
         let response = try await send(
-            .POST, path, query: [("action", action), ("batch_size", "200")], body: body, contentType: "text/plain",
+            .POST, path, query: [("action", action), ("batch_size", "1000")], body: body, contentType: "text/plain",
             timeout: .seconds(600))
         try Self.check(response, method: .POST, path: path)
         var accepted = 0, failed = 0
