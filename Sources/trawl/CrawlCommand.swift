@@ -27,6 +27,8 @@ struct CrawlCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Manual mode: a trove classifier (repeatable), prefix-matched.") var classifier: [String] = []
     @Option(name: .long, help: "Collection to write (default: the profile key).") var target: String?
     @Flag(name: .long, help: "Store PyPI metadata only; skip enrichers.") var noEnrich = false
+    @Flag(name: .long, help: "Then rebuild the Typesense collection from the store without downtime (needs TRAWL_TYPESENSE_URL).")
+    var recreateCollection = false
     @Flag(name: .long, help: "Print the run summary as one JSON object.") var json = false
 
     func validate() throws {
@@ -43,6 +45,10 @@ struct CrawlCommand: AsyncParsableCommand {
         let env = CLIEnvironment(global)
         let profile = try resolveProfile(env)
         let collection = target ?? profile.key
+        if recreateCollection && env.config.typesenseURL == nil {
+            Console.error("--recreate-collection rebuilds the Typesense collection: set TRAWL_TYPESENSE_URL")
+            throw ExitCode(2)
+        }
         let store = try env.openStore()
         let runtime = try CrawlRuntime(env: env, store: store, profile: profile, discovery: discovery, collection: collection)
         do {
@@ -54,9 +60,18 @@ struct CrawlCommand: AsyncParsableCommand {
             options.confirmDelay = .milliseconds(Int64((Double(env.config.value("TRAWL_REFRESH_CONFIRM_DELAY") ?? "5") ?? 5) * 1000))
             options.dedupTTLNew = env.config.seconds("TRAWL_DEDUP_TTL_NEW", default: 86_400)
             options.dedupTTLUpdate = env.config.seconds("TRAWL_DEDUP_TTL_UPDATE", default: 86_400)
-            let crawler = try runtime.crawler(collection: collection, options: options, progress: json || global.quiet ? nil : Progress.make(logger: env.logger))
+            var crawler = try runtime.crawler(collection: collection, options: options, progress: json || global.quiet ? nil : Progress.make(logger: env.logger))
+            // With TRAWL_TYPESENSE_URL each stored batch is mirrored to Typesense; a recreate
+            // afterwards imports everything anyway, so it skips the per-batch publishing.
+            if !recreateCollection { crawler.publisher = runtime.publisher(alias: collection) }
             let summary = try await crawler.run()
             try await runtime.shutdown()
+            if recreateCollection {
+                let report = try await TypesenseRecreate.run(env: env, store: store, alias: collection)
+                if !json && !global.quiet {
+                    print("recreated \(report.alias): \(report.previous ?? "none") → \(report.collection), \(report.documents) documents")
+                }
+            }
             if json {
                 print(try JSONText.encode(summary, pretty: false))
             } else if !global.quiet {

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import TrawlCore
 import TrawlPyPI
+import TrawlTypesense
 
 /// The live objects one command needs to crawl: the HTTP layer (with the store as its validator
 /// cache), the index client and the profile's plugins, built from the registry by kind.
@@ -75,6 +76,12 @@ struct CrawlRuntime {
         Crawler(
             profile: profile, collection: collection, store: store, index: try index(), sources: try sources(),
             enrichers: try enrichers(), options: options, logger: env.logger, progress: progress, counters: http.counters)
+    }
+
+    /// The Typesense publisher when TRAWL_TYPESENSE_URL is set: changes go to alias `alias`.
+    func publisher(alias: String) -> (any Publisher)? {
+        guard let client = TypesenseClient.from(config: env.config, http: http) else { return nil }
+        return TypesensePublisher(client: client, store: store, logger: env.logger, alias: alias)
     }
 
     func shutdown() async throws {

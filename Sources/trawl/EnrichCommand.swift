@@ -65,7 +65,8 @@ struct EnrichCommand: AsyncParsableCommand {
                 if refreshCache && kind == GitHubEnricher.descriptor.kind { spec.options.values["refresh-cache"] = .bool(true) }
                 return try env.registry.makeEnricher(spec, context: runtime.context)
             }
-            let run = StoredEnrichment(store: store, collection: collection, enrichers: enrichers, logger: env.logger)
+            var run = StoredEnrichment(store: store, collection: collection, enrichers: enrichers, logger: env.logger)
+            run.publisher = runtime.publisher(alias: profile.key)
             let summary = try await run.run(names: name, limit: limit, counters: runtime.http.counters)
             try await runtime.shutdown()
             if json {

@@ -61,6 +61,7 @@ extension Crawler {
     func commit(_ batch: PreparedBatch) async throws -> BatchOutcome {
         var outcome = batch.outcome
         try await store.upsert(batch.packages, collection: collection)
+        try await publisher?.publish(collection: collection, upserted: batch.packages.map(\.document), removed: [])
         try await store.clearProblems(packages: batch.cleared, kind: nil, collection: collection)
         try await store.recordProblems(batch.problems, collection: collection)
         outcome.indexed = batch.packages.count

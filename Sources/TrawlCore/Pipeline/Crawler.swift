@@ -14,6 +14,9 @@ public struct Crawler: Sendable {
     public let logger: Logger
     public let progress: (any ProgressReporter)?
     let counters: RequestCounters?
+    /// Where stored changes are mirrored after each write (Typesense when configured); the store
+    /// stays the source of truth. Called before a batch's checkpoint, so a resumed run republishes.
+    public var publisher: (any Publisher)?
 
     public init(
         profile: Profile, collection: String, store: any Store, index: any PackageIndex, sources: [any Source],
@@ -180,6 +183,7 @@ public struct Crawler: Sendable {
             updates.append(StoredPackage(document: doc, releases: try await store.releases(name, collection: collection)))
         }
         try await store.upsert(updates, collection: collection)
+        try await publisher?.publish(collection: collection, upserted: updates.map(\.document), removed: [])
         if stale > 0 { logger.info("flagged stale (no longer discovered, kept)", metadata: ["count": "\(stale)"]) }
         return stale
     }
@@ -294,6 +298,7 @@ public struct Crawler: Sendable {
         }
         let removed = try await store.removeDocuments(confirmed, collection: collection)
         try await store.clearProblems(packages: confirmed, kind: nil, collection: collection)
+        try await publisher?.publish(collection: collection, upserted: [], removed: confirmed)
         if removed > 0 { logger.info("removed after a confirmed 404", metadata: ["packages": "\(confirmed.joined(separator: ", "))"]) }
         return removed
     }

@@ -11,6 +11,8 @@ public struct StoredEnrichment: Sendable {
     public let enrichers: [any Enricher]
     public let pageSize: Int
     public let logger: Logger
+    /// Where changed documents are mirrored (Typesense when configured).
+    public var publisher: (any Publisher)?
 
     public init(store: any Store, collection: String, enrichers: [any Enricher], pageSize: Int = 1_000, logger: Logger) {
         self.store = store
@@ -78,6 +80,7 @@ public struct StoredEnrichment: Sendable {
             changed.append(StoredPackage(document: after, releases: batch.releases[after.normalizedName] ?? []))
         }
         try await store.upsert(changed, collection: collection)
+        try await publisher?.publish(collection: collection, upserted: changed.map(\.document), removed: [])
         // This run's verdict replaces the previous one for the kinds it ran (an enricher records
         // per-package problems under its own kind; a failed run under `enrich-KIND`).
         let names = documents.map(\.normalizedName)

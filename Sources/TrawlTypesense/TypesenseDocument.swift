@@ -1,0 +1,17 @@
+import Foundation
+public import TrawlCore
+
+/// A package document as Typesense stores it: the DESIGN §6 JSON with `id` = normalized name, so
+/// an upsert replaces the package and a delete needs only its name.
+public enum TypesenseDocument {
+    /// One JSONL line per document (JSONEncoder never writes a raw newline).
+    public static func lines(_ documents: [PackageDocument]) throws -> [String] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return try documents.map { doc in
+            let json = String(decoding: try encoder.encode(doc), as: UTF8.self)
+            let id = String(decoding: try encoder.encode(doc.normalizedName), as: UTF8.self)
+            return "{\"id\":" + id + "," + json.dropFirst()
+        }
+    }
+}

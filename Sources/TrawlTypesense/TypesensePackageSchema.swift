@@ -1,0 +1,51 @@
+/// The collection schema for package documents, compatible with the seed's: declared types for
+/// every field that is searched, sorted or faceted (so a sort on `health_score` or a facet on
+/// `framework_versions` works on the first document), everything else stored but not indexed.
+public enum TypesensePackageSchema {
+    /// The fields a plain text search looks in, most telling first.
+    public static let queryBy = "name,summary,keywords,description"
+
+    /// Popularity is the natural default order.
+    public static let defaultSortingField = "download_last_month"
+
+    public static func schema(name: String) -> TypesenseSchema {
+        TypesenseSchema(name: name, fields: fields, defaultSortingField: defaultSortingField, tokenSeparators: ["-", "_", "."])
+    }
+
+    static let fields: [TypesenseField] = {
+        var f: [TypesenseField] = [
+            .init("name", "string", sort: true),
+            .init("normalized_name", "string", sort: true),
+            .init("version", "string", optional: true),
+            .init("version_sortable", "string", optional: true, sort: true),
+            .init("summary", "string", optional: true),
+            .init("description", "string", optional: true),
+            .init("author", "string", optional: true),
+            .init("maintainer", "string", optional: true),
+            .init("license", "string", facet: true, optional: true),
+            .init("keywords", "string[]", optional: true),
+            .init("classifiers", "string[]", facet: true, optional: true),
+            .init("requires_python", "string", optional: true),
+            .init("github_url", "string", optional: true),
+            .init("package_type", "string", facet: true, optional: true),
+        ]
+        for facet in ["framework_versions", "python_versions", "topics", "categories", "profiles", "discovered_by"] {
+            f.append(.init(facet, "string[]", facet: true, optional: true))
+        }
+        for number in ["version_major", "version_minor", "version_bugfix"] {
+            f.append(.init(number, "int32", facet: true, optional: true))
+        }
+        f.append(.init("download_last_month", "int64"))
+        for number in [
+            "upload_timestamp", "github_stars", "github_watchers", "github_forks", "github_open_issues", "github_updated",
+            "download_last_day", "download_last_week", "download_total", "download_updated", "health_score", "first_seen",
+            "last_synced",
+        ] {
+            f.append(.init(number, "int64", optional: true))
+        }
+        for flag in ["is_official", "is_verified", "is_new", "yanked", "stale", "github_archived"] {
+            f.append(.init(flag, "bool", facet: true, optional: true))
+        }
+        return f
+    }()
+}

