@@ -58,7 +58,7 @@ public final class TypesenseServer: Sendable {
     }
 
     static func launch(binary: String, apiKey: String) async throws -> TypesenseServer {
-        let port = try freePort(), peering = try freePort()
+        let port = try ServerPorts.free(), peering = try ServerPorts.free()  // never from the ephemeral range
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-typesense-\(UUID().uuidString)")
         let data = dir.appendingPathComponent("data")
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
@@ -148,23 +148,6 @@ public final class TypesenseServer: Sendable {
         }
         if !exited.hasFired { kill(pid, SIGKILL) }
         try? FileManager.default.removeItem(at: dataDirectory)
-    }
-
-    /// A port nothing listens on right now (bound to 0, read, released).
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Unavailable(description: "socket() failed") }
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = 0
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard bound == 0 else { throw Unavailable(description: "bind() failed") }
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let named = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        guard named == 0 else { throw Unavailable(description: "getsockname() failed") }
-        return Int(UInt16(bigEndian: addr.sin_port))
     }
 
     /// Runs a command and returns its standard output, or nil when it fails; awaits the exit.
