@@ -55,7 +55,10 @@ struct CrawlCommand: AsyncParsableCommand {
             options.dedupTTLNew = env.config.seconds("TRAWL_DEDUP_TTL_NEW", default: 86_400)
             options.dedupTTLUpdate = env.config.seconds("TRAWL_DEDUP_TTL_UPDATE", default: 86_400)
             let crawler = try runtime.crawler(collection: collection, options: options, progress: json || global.quiet ? nil : Progress.make(logger: env.logger))
-            let summary = try await crawler.run()
+            let resumed = options.enrich
+                ? try await GitHubResume.run(crawler.enrichers, store: store, collection: collection, logger: env.logger) : nil
+            var summary = try await crawler.run()
+            summary.problems += resumed?.problems ?? 0
             try await runtime.shutdown()
             if json {
                 print(try JSONText.encode(summary, pretty: false))

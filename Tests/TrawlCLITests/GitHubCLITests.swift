@@ -122,6 +122,34 @@ import TrawlStore
         #expect(try await store.problems(collection: "plone", package: nil).isEmpty)
     }
 
+    @Test func aCrawlThatRanOutOfBudgetResumesOnTheNextCrawl() async throws {
+        guard let github = try await Self.fake(["repos": Self.repos(150), "graphql_points": 1]) else { return }
+        defer { github.stop() }
+        let pypi = try await FakePyPI.start((0..<150).map { i in
+            var p = FakePyPI.Project(name: String(format: "plone.repo%03d", i), classifiers: ["Framework :: Plone :: 6.0"])
+            p.projectURLs = ["Source": String(format: "https://github.com/org/repo%03d", i)]
+            return p
+        })
+        defer { Task { try? await pypi.shutdown() } }
+        let dir = TrawlProcess.temporaryDirectory()
+        let path = dir.appendingPathComponent("t.sqlite").path
+        var env = Self.environment(store: path, github: github.baseURL, pypi: pypi.baseURL)
+        env["TRAWL_GITHUB_CONCURRENCY"] = "1"
+        let first = try await TrawlProcess.run(["crawl", "-p", "plone", "--discovery", "scan"], environment: env)
+        #expect(first.status == 3, "\(first.stderr)")
+        #expect(first.stderr.contains("GitHub budget exhausted: 50 repositories left"), "\(first.stderr)")
+        let store = try SQLiteStore(path: path)
+        #expect(try await store.documentCount(collection: "plone") == 150, "every package is stored")
+        #expect(try await store.document("plone.repo149", collection: "plone")?.githubStars == 0)
+
+        try await github.configure(["graphql_points": 5000])
+        let second = try await TrawlProcess.run(["crawl", "-p", "plone", "--json"], environment: env)
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(await github.stat("graphql_queries") == 2, "only the 50 left were fetched")
+        #expect(try await store.document("plone.repo149", collection: "plone")?.githubStars == 159)
+        #expect(try await store.problems(collection: "plone", package: nil).isEmpty)
+    }
+
     @Test func theFletProfileEndToEnd() async throws {
         let files: [String: String] = [
             "sdk/python/packages/flet/README.md": "core",
