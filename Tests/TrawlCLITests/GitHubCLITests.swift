@@ -210,6 +210,6 @@ import TrawlStore
         #expect(problems.stdout.contains("carol/my-flet-app"), "a topic repository without a PyPI package is listed: \(problems.stdout)")
         #expect(!problems.stdout.contains("unrelated"))
         #expect(await github.fetches(of: "flet-dev/flet") >= 1)
-        #expect(await github.stat("graphql_queries") == 1, "every repository of the crawl in one GraphQL batch")
+        #expect(await github.stat("graphql_queries") == 2, "one for the packaging files of the unmapped topic hit, one for every repository of the crawl")
     }
 }
