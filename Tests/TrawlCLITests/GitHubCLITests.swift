@@ -66,6 +66,9 @@ import TrawlStore
         #expect(doc.githubStars == 11)
         #expect(doc.githubURL == "https://github.com/org/repo001", "the sponsors link is skipped, the repository found")
         #expect(doc.topics == ["plone"])
+        let show = try await TrawlProcess.run(["show", "plone.repo001", "-p", "plone"], environment: env)
+        #expect(show.stdout.contains("github:     https://github.com/org/repo001  (11 stars, 5 watchers, 3 forks, 2 open issues, pushed 2026-10-01)"), "\(show.stdout)")
+        #expect(show.stdout.contains("topics:     plone"))
 
         // Within the TTL nothing is asked; --refresh-cache asks again; --name limits the run.
         let warm = try await TrawlProcess.run(["enrich", "github", "-p", "plone", "--json"], environment: env)
