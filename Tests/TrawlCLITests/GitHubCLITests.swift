@@ -153,6 +153,35 @@ import TrawlStore
         #expect(try await store.problems(collection: "plone", package: nil).isEmpty)
     }
 
+    @Test func aRepositoryOfADjangoAndAFlaskPackageIsFetchedOnceAcrossBothCrawls() async throws {
+        guard let github = try await Self.fake(["repos": [
+            GitHubFake.repo("pallets", "shared", stars: 77), GitHubFake.repo("dj", "only"), GitHubFake.repo("fl", "only"),
+        ]]) else { return }
+        defer { github.stop() }
+        func project(_ name: String, _ framework: String, _ repo: String) -> FakePyPI.Project {
+            var p = FakePyPI.Project(name: name, classifiers: ["Framework :: \(framework)"])
+            p.projectURLs = ["Source": "https://github.com/\(repo)"]
+            return p
+        }
+        let pypi = try await FakePyPI.start([
+            project("django-shared", "Django", "pallets/shared"), project("django-only", "Django", "dj/only"),
+            project("flask-shared", "Flask", "Pallets/Shared"), project("flask-only", "Flask", "fl/only"),
+        ])
+        defer { Task { try? await pypi.shutdown() } }
+        let dir = TrawlProcess.temporaryDirectory()
+        let path = dir.appendingPathComponent("t.sqlite").path
+        let env = Self.environment(store: path, github: github.baseURL, pypi: pypi.baseURL)
+        for profile in ["django", "flask"] {
+            let crawl = try await TrawlProcess.run(["crawl", "-p", profile, "--discovery", "scan", "--quiet"], environment: env)
+            #expect(crawl.status == 0, "\(crawl.stderr)")
+        }
+        #expect(await github.fetches(of: "pallets/shared") == 1, "one cache table for every profile")
+        let store = try SQLiteStore(path: path)
+        #expect(try await store.document("django-shared", collection: "django")?.githubStars == 77)
+        #expect(try await store.document("flask-shared", collection: "flask")?.githubStars == 77)
+        #expect(try await store.documentNames(collection: "flask") == ["flask-only", "flask-shared"])
+    }
+
     @Test func theFletProfileEndToEnd() async throws {
         let files: [String: String] = [
             "sdk/python/packages/flet/README.md": "core",
