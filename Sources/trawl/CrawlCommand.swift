@@ -64,7 +64,10 @@ struct CrawlCommand: AsyncParsableCommand {
             // With TRAWL_TYPESENSE_URL each stored batch is mirrored to Typesense; a recreate
             // afterwards imports everything anyway, so it skips the per-batch publishing.
             if !recreateCollection { crawler.publisher = runtime.publisher(alias: collection) }
-            let summary = try await crawler.run()
+            let resumed = options.enrich
+                ? try await GitHubResume.run(crawler.enrichers, store: store, collection: collection, logger: env.logger) : nil
+            var summary = try await crawler.run()
+            summary.problems += resumed?.problems ?? 0
             try await runtime.shutdown()
             if recreateCollection {
                 let report = try await TypesenseRecreate.run(env: env, store: store, alias: collection)

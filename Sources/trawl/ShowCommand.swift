@@ -59,7 +59,7 @@ struct ShowCommand: AsyncParsableCommand {
         if !doc.pythonVersions.isEmpty { print("  python:     \(doc.pythonVersions.joined(separator: ", "))") }
         if !doc.keywords.isEmpty { print("  keywords:   \(doc.keywords.joined(separator: ", "))") }
         print("  found by:   \(doc.discoveredBy.joined(separator: ", "))")
-        for line in Self.statsLines(doc) { print(line) }
+        for line in Self.githubLines(doc) + Self.statsLines(doc) { print(line) }
         print("  releases (\(releases.count)):")
         for r in allVersions ? releases : Array(releases.prefix(10)) {
             let date = r.uploadTimestamp > 0 ? String(ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(r.uploadTimestamp))).prefix(10)) : "?"

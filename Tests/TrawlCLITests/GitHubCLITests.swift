@@ -66,6 +66,9 @@ import TrawlStore
         #expect(doc.githubStars == 11)
         #expect(doc.githubURL == "https://github.com/org/repo001", "the sponsors link is skipped, the repository found")
         #expect(doc.topics == ["plone"])
+        let show = try await TrawlProcess.run(["show", "plone.repo001", "-p", "plone"], environment: env)
+        #expect(show.stdout.contains("github:     https://github.com/org/repo001  (11 stars, 5 watchers, 3 forks, 2 open issues, pushed 2026-10-01)"), "\(show.stdout)")
+        #expect(show.stdout.contains("topics:     plone"))
 
         // Within the TTL nothing is asked; --refresh-cache asks again; --name limits the run.
         let warm = try await TrawlProcess.run(["enrich", "github", "-p", "plone", "--json"], environment: env)
@@ -120,6 +123,63 @@ import TrawlStore
         #expect(await github.stat("graphql_queries") == 2, "the second run fetched only the 50 left")
         #expect(try await store.document("plone.repo149", collection: "plone")?.githubStars == 159)
         #expect(try await store.problems(collection: "plone", package: nil).isEmpty)
+    }
+
+    @Test func aCrawlThatRanOutOfBudgetResumesOnTheNextCrawl() async throws {
+        guard let github = try await Self.fake(["repos": Self.repos(150), "graphql_points": 1]) else { return }
+        defer { github.stop() }
+        let pypi = try await FakePyPI.start((0..<150).map { i in
+            var p = FakePyPI.Project(name: String(format: "plone.repo%03d", i), classifiers: ["Framework :: Plone :: 6.0"])
+            p.projectURLs = ["Source": String(format: "https://github.com/org/repo%03d", i)]
+            return p
+        })
+        defer { Task { try? await pypi.shutdown() } }
+        let dir = TrawlProcess.temporaryDirectory()
+        let path = dir.appendingPathComponent("t.sqlite").path
+        var env = Self.environment(store: path, github: github.baseURL, pypi: pypi.baseURL)
+        env["TRAWL_GITHUB_CONCURRENCY"] = "1"
+        let first = try await TrawlProcess.run(["crawl", "-p", "plone", "--discovery", "scan"], environment: env)
+        #expect(first.status == 3, "\(first.stderr)")
+        #expect(first.stderr.contains("GitHub budget exhausted: 50 repositories left"), "\(first.stderr)")
+        let store = try SQLiteStore(path: path)
+        #expect(try await store.documentCount(collection: "plone") == 150, "every package is stored")
+        #expect(try await store.document("plone.repo149", collection: "plone")?.githubStars == 0)
+
+        try await github.configure(["graphql_points": 5000])
+        let second = try await TrawlProcess.run(["crawl", "-p", "plone", "--json"], environment: env)
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(await github.stat("graphql_queries") == 2, "only the 50 left were fetched")
+        #expect(try await store.document("plone.repo149", collection: "plone")?.githubStars == 159)
+        #expect(try await store.problems(collection: "plone", package: nil).isEmpty)
+    }
+
+    @Test func aRepositoryOfADjangoAndAFlaskPackageIsFetchedOnceAcrossBothCrawls() async throws {
+        guard let github = try await Self.fake(["repos": [
+            GitHubFake.repo("pallets", "shared", stars: 77), GitHubFake.repo("dj", "only"), GitHubFake.repo("fl", "only"),
+        ]]) else { return }
+        defer { github.stop() }
+        func project(_ name: String, _ framework: String, _ repo: String) -> FakePyPI.Project {
+            var p = FakePyPI.Project(name: name, classifiers: ["Framework :: \(framework)"])
+            p.projectURLs = ["Source": "https://github.com/\(repo)"]
+            return p
+        }
+        let pypi = try await FakePyPI.start([
+            project("django-shared", "Django", "pallets/shared"), project("django-only", "Django", "dj/only"),
+            project("flask-shared", "Flask", "Pallets/Shared"), project("flask-only", "Flask", "fl/only"),
+        ])
+        defer { Task { try? await pypi.shutdown() } }
+        let dir = TrawlProcess.temporaryDirectory()
+        let path = dir.appendingPathComponent("t.sqlite").path
+        let env = Self.environment(store: path, github: github.baseURL, pypi: pypi.baseURL)
+        for profile in ["django", "flask"] {
+            let crawl = try await TrawlProcess.run(["crawl", "-p", profile, "--discovery", "scan", "--quiet"], environment: env)
+            #expect(crawl.status == 0, "\(crawl.stderr)")
+        }
+        #expect(await github.fetches(of: "pallets/shared") == 1, "one cache table for every profile")
+        let store = try SQLiteStore(path: path)
+        #expect(try await store.document("django-shared", collection: "django")?.githubStars == 77)
+        #expect(try await store.document("flask-shared", collection: "flask")?.githubStars == 77)
+        #expect(try await store.documentNames(collection: "flask") == ["flask-only", "flask-shared"])
     }
 
     @Test func theFletProfileEndToEnd() async throws {
@@ -182,6 +242,6 @@ import TrawlStore
         #expect(problems.stdout.contains("carol/my-flet-app"), "a topic repository without a PyPI package is listed: \(problems.stdout)")
         #expect(!problems.stdout.contains("unrelated"))
         #expect(await github.fetches(of: "flet-dev/flet") >= 1)
-        #expect(await github.stat("graphql_queries") == 1, "every repository of the crawl in one GraphQL batch")
+        #expect(await github.stat("graphql_queries") == 2, "one for the packaging files of the unmapped topic hit, one for every repository of the crawl")
     }
 }

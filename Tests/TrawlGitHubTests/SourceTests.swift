@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 import TrawlCore
-import TrawlGitHub
+@testable import TrawlGitHub
 import TrawlStore
 
 /// Collects what a source emits.
@@ -44,26 +44,39 @@ actor Emitted {
             GitHubFake.repo("d", "unrelated", topics: ["flet"]),              // on PyPI, but nothing to do with flet
             GitHubFake.repo("e", "my-flet-app", topics: ["flet"]),            // an app: no PyPI package
             GitHubFake.repo("f", "flet-other", topics: ["other"]),            // another topic
+            GitHubFake.repo("g", "widgets-repo", topics: ["flet"], extra: [    // its pyproject names the package
+                "files": ["pyproject.toml": "[build-system]\nrequires = [\"hatchling\"]\n\n[project]\nname = \"flet_widgets_pro\"  # the dist\nversion = \"1.0\"\n"]]),
         ]
         let pypi = try await FakePyPI.start([
             FakePyPI.Project(name: "flet-charts"), FakePyPI.Project(name: "sparkle", requiresDist: ["flet[all] (>=0.20); python_version >= \"3.9\""]),
             FakePyPI.Project(name: "cool-widgets", summary: "Widgets for Flet apps"), FakePyPI.Project(name: "unrelated"),
-            FakePyPI.Project(name: "flet-other"),
+            FakePyPI.Project(name: "flet-other"), FakePyPI.Project(name: "flet-widgets-pro"),
         ])
         defer { Task { try? await pypi.shutdown() } }
         guard let h = try await GitHubHarness.start(["repos": repos]) else { return }
         defer { Task { try? await h.shutdown() } }
         let source = try TopicSource(options: PluginOptions(["topic": .string("flet"), "accept": .strings(["name-prefix", "requires", "mentions"])]), context: h.context(pypi: pypi.baseURL))
         let (candidates, report) = try await Self.discover(source)
-        #expect(Set(candidates.map(\.name)) == ["flet-charts", "sparkle", "cool-widgets"])
+        #expect(Set(candidates.map(\.name)) == ["flet-charts", "sparkle", "cool-widgets", "flet-widgets-pro"])
         #expect(report.unmatched.map(\.package) == ["e/my-flet-app"])
         #expect(report.unmatched.first?.kind == "no-pypi-package")
         let strict = try TopicSource(options: PluginOptions(["topic": .string("flet"), "accept": .strings(["name-prefix"])]), context: h.context(pypi: pypi.baseURL))
-        #expect(Set(try await Self.discover(strict).0.map(\.name)) == ["flet-charts"])
+        #expect(Set(try await Self.discover(strict).0.map(\.name)) == ["flet-charts", "flet-widgets-pro"])
         var doc = PackageDocument(name: "flet-charts")
         #expect(strict.confirms(doc))
         doc = PackageDocument(name: "charts")
         #expect(!strict.confirms(doc), "confirmed again on the fresh metadata")
+    }
+}
+
+@Suite struct DeclaredNameTests {
+    @Test func packagingFilesDeclareTheDistributionName() {
+        #expect(DeclaredPackageName.parse(["pyproject.toml": "[tool.black]\nname = \"no\"\n[project]\nname = \"my-dist\"\n"]) == "my-dist")
+        #expect(DeclaredPackageName.parse(["pyproject.toml": "[tool.poetry]\nname = 'poetry_dist'\n"]) == "poetry_dist")
+        #expect(DeclaredPackageName.parse(["setup.cfg": "[metadata]\nname = cfg.dist\nversion = 1\n"]) == "cfg.dist")
+        #expect(DeclaredPackageName.parse(["setup.py": "from setuptools import setup\nsetup(\n    name='py-dist',\n    version='1')\n"]) == "py-dist")
+        #expect(DeclaredPackageName.parse(["pyproject.toml": "[project]\ndynamic = [\"version\"]\n", "setup.py": "setup(name = \"fallback\")"]) == "fallback")
+        #expect(DeclaredPackageName.parse(["README.md": "name = x"]) == nil)
     }
 }
 

@@ -45,40 +45,65 @@ public struct TopicSource: Source {
         let lookup = PyPILookup(http: context.http, baseURL: try context.config.pypiURL())
         var report = DiscoveryReport()
         report.notes.append("\(query): \(hits.count) repositories")
-        let width = max(1, context.http.configuration.limit(for: .pypi))
-        try await withThrowingTaskGroup(of: (TopicSearch.Hit, Mapping).self) { group in
-            var next = 0
-            func launch() {
-                guard next < hits.count else { return }
-                let hit = hits[next]
-                next += 1
-                group.addTask { (hit, await map(hit, lookup)) }
+        // First by the repository's name; the hits left are mapped by the name their packaging
+        // files declare (read in GraphQL batches), and only then counted as having no package.
+        var mapped = await mapAll(hits) { hit in await map(hit, lookup) }
+        let unmapped = mapped.filter { if case .noPackage = $0.1 { return true }; return false }.map(\.0)
+        if !unmapped.isEmpty {
+            let refs = unmapped.compactMap { RepoRef.parse("https://github.com/\($0.fullName)") }
+            let declared = await DeclaredNameFetcher(client: client).names(refs)
+            let remapped = await mapAll(unmapped) { hit in
+                guard let name = declared[hit.fullName.lowercased()],
+                    !PyPILookup.candidates(repoName: hit.name).map(PackageName.normalize).contains(PackageName.normalize(name))
+                else { return .noPackage }
+                return await map(hit, lookup, names: [name])
             }
-            for _ in 0..<width { launch() }
-            while let (hit, mapping) = try await group.next() {
-                switch mapping {
-                case .accepted(let info):
-                    report.candidates += 1
-                    try await emit(Candidate(name: info.name, source: Self.descriptor.kind, reason: "topic \(topic): \(hit.fullName)"))
-                case .rejected(let name):
-                    report.notes.append("\(hit.fullName): PyPI package \(name) fails the accept rules \(rules.rules)")
-                case .noPackage:
-                    report.unmatched.append(Problem(
-                        package: hit.fullName, kind: "no-pypi-package",
-                        message: "GitHub repository \(hit.fullName) (topic \(topic)) has no PyPI package under \(PyPILookup.candidates(repoName: hit.name).joined(separator: ", "))",
-                        seenAt: 0))
-                case .failed(let message):
-                    report.problems.append(Problem(package: hit.fullName, kind: "github-topic", message: message, seenAt: 0))
-                }
-                launch()
+            let byRepo = Dictionary(remapped.map { ($0.0.fullName, $0.1) }, uniquingKeysWith: { a, _ in a })
+            mapped = mapped.map { hit, mapping in (hit, byRepo[hit.fullName] ?? mapping) }
+        }
+        for (hit, mapping) in mapped {
+            switch mapping {
+            case .accepted(let info):
+                report.candidates += 1
+                try await emit(Candidate(name: info.name, source: Self.descriptor.kind, reason: "topic \(topic): \(hit.fullName)"))
+            case .rejected(let name):
+                report.notes.append("\(hit.fullName): PyPI package \(name) fails the accept rules \(rules.rules)")
+            case .noPackage:
+                report.unmatched.append(Problem(
+                    package: hit.fullName, kind: "no-pypi-package",
+                    message: "GitHub repository \(hit.fullName) (topic \(topic)) has no PyPI package (tried \(PyPILookup.candidates(repoName: hit.name).joined(separator: ", ")) and the name its packaging files declare)",
+                    seenAt: 0))
+            case .failed(let message):
+                report.problems.append(Problem(package: hit.fullName, kind: "github-topic", message: message, seenAt: 0))
             }
         }
         return report
     }
 
-    func map(_ hit: TopicSearch.Hit, _ lookup: PyPILookup) async -> Mapping {
+    /// Maps hits with at most the index's concurrency in flight; results in hit order.
+    func mapAll(_ hits: [TopicSearch.Hit], _ map: @escaping @Sendable (TopicSearch.Hit) async -> Mapping) async -> [(TopicSearch.Hit, Mapping)] {
+        let width = max(1, context.http.configuration.limit(for: .pypi))
+        var results = [Mapping?](repeating: nil, count: hits.count)
+        await withTaskGroup(of: (Int, Mapping).self) { group in
+            var next = 0
+            func launch() {
+                guard next < hits.count else { return }
+                let i = next
+                next += 1
+                group.addTask { (i, await map(hits[i])) }
+            }
+            for _ in 0..<width { launch() }
+            while let (i, mapping) = await group.next() {
+                results[i] = mapping
+                launch()
+            }
+        }
+        return zip(hits, results).map { ($0, $1 ?? .noPackage) }
+    }
+
+    func map(_ hit: TopicSearch.Hit, _ lookup: PyPILookup, names: [String]? = nil) async -> Mapping {
         do {
-            for name in PyPILookup.candidates(repoName: hit.name) {
+            for name in names ?? PyPILookup.candidates(repoName: hit.name) {
                 guard let info = try await lookup.project(name) else { continue }
                 return rules.accepts(info) ? .accepted(info) : .rejected(info.name)
             }
