@@ -37,6 +37,53 @@ import TrawlTypesense
         try await store.close()
     }
 
+    @Test func deleteCollectionOnATerminalAsksForTheName() async throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else {
+            print("skipped: util-linux `script` (a pseudo-terminal) not installed")
+            return
+        }
+        let dir = TrawlProcess.temporaryDirectory()
+        let (path, store) = try await localStore(dir)
+        let env = ["TRAWL_STORE": "sqlite:\(path)"]
+        let wrong = try await Self.onTerminal(["admin", "delete-collection", "plone-1"], typing: "plone", environment: env)
+        #expect(wrong.contains("Type the name to confirm"), "\(wrong)")
+        #expect(wrong.contains("nothing deleted"))
+        #expect(try await store.collections().map(\.name) == ["plone-1"])
+        let right = try await Self.onTerminal(["admin", "delete-collection", "plone-1"], typing: "plone-1", environment: env)
+        #expect(right.contains("deleted collection plone-1"), "\(right)")
+        #expect(try await store.collections().isEmpty)
+        try await store.close()
+    }
+
+    /// Runs `trawl ARGS` on a pseudo-terminal (util-linux `script`) with `answer` typed; returns
+    /// what the terminal showed. Awaited without blocking a thread.
+    static func onTerminal(_ arguments: [String], typing answer: String, environment: [String: String]) async throws -> String {
+        let command = ([TrawlProcess.executable.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "printf '%s\\n' \"$ANSWER\" | script -qec \"$COMMAND\" /dev/null"]
+        var env = ProcessInfo.processInfo.environment.filter { $0.key == "PATH" }
+        env.merge(environment) { _, new in new }
+        env["ANSWER"] = answer
+        env["COMMAND"] = command
+        env["HOME"] = NSTemporaryDirectory()
+        process.environment = env
+        let scratch = TrawlProcess.temporaryDirectory()
+        process.currentDirectoryURL = scratch
+        let out = scratch.appendingPathComponent("tty.txt")
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: out)
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            process.terminationHandler = { _ in continuation.resume() }
+            do { try process.run() } catch { continuation.resume(throwing: error) }
+        }
+        try handle.close()
+        return try String(contentsOf: out, encoding: .utf8)
+    }
+
     @Test func collectionsAliasesAliasAndMigrateOnTheLocalStore() async throws {
         let dir = TrawlProcess.temporaryDirectory()
         let (path, store) = try await localStore(dir)
