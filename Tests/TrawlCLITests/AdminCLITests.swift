@@ -163,6 +163,20 @@ import TrawlTypesense
         let limited = TypesenseClient(baseURL: server.baseURL, apiKey: Secret(value), http: http)
         #expect(try await limited.search(key, q: "addon").found == 11)
 
+        // migrate copies a Typesense collection (same schema); alias repoints atomically.
+        let migrate = try await TrawlProcess.run(["admin", "migrate", "\(key)-2", "\(key)-copy", "--typesense"], environment: env)
+        #expect(migrate.status == 0, "\(migrate.stderr)")
+        #expect(try await client.collection("\(key)-copy")?.numDocuments == 11)
+        #expect(try await client.collection("\(key)-copy")?.fields.first { $0.name == "health_score" }?.type == "int64")
+        let alias = try await TrawlProcess.run(["admin", "alias", key, "\(key)-copy", "--typesense"], environment: env)
+        #expect(alias.status == 0, "\(alias.stderr)")
+        let aliases = try await TrawlProcess.run(["admin", "aliases", "--typesense"], environment: env)
+        #expect(aliases.stdout.contains("\(key) → \(key)-copy"), "\(aliases.stdout)")
+        #expect(try await client.search(key, q: "addon").found == 11)
+        let keys = try await TrawlProcess.run(["admin", "keys", "list"], environment: env)
+        #expect(keys.status == 0)
+        #expect(!keys.stdout.contains(value), "a key's value is shown only at creation")
+
         let refused = try await TrawlProcess.run(["admin", "delete-collection", "\(key)-2", "--typesense"], environment: env)
         #expect(refused.status == 2)
         #expect(try await client.collection("\(key)-2") != nil)
