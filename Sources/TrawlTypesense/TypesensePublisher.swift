@@ -42,12 +42,16 @@ public final class TypesensePublisher: Publisher {
         if state.withLock({ $0.failed.contains(target) }) { return }
         do {
             if try await rebuildIfNeeded(target, source: collection) { return }
+            // Marked while in flight: a run killed between its store write and this publish (whose
+            // resumed batch then looks unchanged) still gets Typesense rebuilt by the next publish.
+            try await store.saveCheckpoint(Self.dirtyMark(target), value: "1")
             if !upserted.isEmpty {
                 try await client.upsert(upserted, into: target)
             }
             if !removed.isEmpty {
                 try await client.deleteDocuments(ids: removed.map { PackageName.normalize($0) }, from: target)
             }
+            try await store.deleteCheckpoint(Self.dirtyMark(target))
             logger.debug("published to Typesense", metadata: ["collection": "\(target)", "upserted": "\(upserted.count)", "removed": "\(removed.count)"])
         } catch {
             state.withLock { _ = $0.failed.insert(target) }

@@ -119,3 +119,23 @@ import TrawlTypesense
         try await h.shutdown()
     }
 }
+
+extension PublishRecoveryTests {
+    @Test func aPublishCutShortLeavesTheMarkSoTheNextRunRebuilds() async throws {
+        guard let h = try await TypesenseHarness.start() else { return }
+        let key = TypesenseHarness.unique("cut")
+        let docs = TypesenseHarness.documents(8)
+        try await h.fill(key, docs)
+        try await TypesensePublisher(client: h.client, store: h.store, logger: h.logger).publish(collection: key, upserted: docs, removed: [])
+        #expect(try await h.store.checkpoint(TypesensePublisher.dirtyMark(key)) == nil, "cleared after a complete publish")
+        // As if a run was killed after storing a batch but before publishing it.
+        var missed = PackageDocument(name: "stored-but-never-published")
+        missed.summary = "platypus"
+        try await h.store.upsert([.init(document: missed)], collection: key)
+        try await h.store.saveCheckpoint(TypesensePublisher.dirtyMark(key), value: "1")
+        try await TypesensePublisher(client: h.client, store: h.store, logger: h.logger).publish(collection: key, upserted: [docs[0]], removed: [])
+        #expect(try await h.client.search(key, q: "platypus").found == 1)
+        #expect(try await h.found(key) == 9)
+        try await h.shutdown()
+    }
+}
