@@ -61,9 +61,9 @@ struct CrawlCommand: AsyncParsableCommand {
             options.dedupTTLNew = env.config.seconds("TRAWL_DEDUP_TTL_NEW", default: 86_400)
             options.dedupTTLUpdate = env.config.seconds("TRAWL_DEDUP_TTL_UPDATE", default: 86_400)
             var crawler = try runtime.crawler(collection: collection, options: options, progress: json || global.quiet ? nil : Progress.make(logger: env.logger))
-            // With TRAWL_TYPESENSE_URL each stored batch is mirrored to Typesense; a recreate
-            // afterwards imports everything anyway, so it skips the per-batch publishing.
-            if !recreateCollection { crawler.publisher = runtime.publisher(alias: collection) }
+            // With TRAWL_TYPESENSE_URL the runtime's crawler mirrors each stored batch to Typesense;
+            // a recreate afterwards imports everything anyway, so it skips the per-batch publishing.
+            if recreateCollection { crawler.publisher = nil }
             let resumed = options.enrich
                 ? try await GitHubResume.run(crawler.enrichers, store: store, collection: collection, logger: env.logger) : nil
             var summary = try await crawler.run()

@@ -72,10 +72,14 @@ struct CrawlRuntime {
         }
     }
 
+    /// A crawler of `collection`; with TRAWL_TYPESENSE_URL set it also publishes each stored batch
+    /// to Typesense alias `collection` (so every crawl, the CLI's or a worker's, keeps it in sync).
     func crawler(collection: String, options: CrawlOptions, progress: (any ProgressReporter)?) throws -> Crawler {
-        Crawler(
+        var crawler = Crawler(
             profile: profile, collection: collection, store: store, index: try index(), sources: try sources(),
             enrichers: try enrichers(), options: options, logger: env.logger, progress: progress, counters: http.counters)
+        crawler.publisher = publisher(alias: collection)
+        return crawler
     }
 
     /// The Typesense publisher when TRAWL_TYPESENSE_URL is set: changes go to alias `alias`.

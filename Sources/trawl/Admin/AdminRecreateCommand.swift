@@ -45,6 +45,8 @@ enum TypesenseRecreate {
         do {
             let source = try await store.resolveCollection(alias) ?? alias
             let report = try await CollectionRecreator(client: admin.client, store: store, logger: env.logger).recreate(alias: alias, source: source)
+            // Typesense now mirrors the store: a mark left by a failed publish is settled.
+            try await store.deleteCheckpoint(TypesensePublisher.dirtyMark(alias))
             await admin.close()
             return report
         } catch {
