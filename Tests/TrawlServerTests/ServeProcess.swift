@@ -81,6 +81,7 @@ enum Subprocess {
         process.standardOutput = out
         process.standardError = out
         process.standardInput = FileHandle.nullDevice
+        process.currentDirectoryURL = scratch  // tools that leave caches behind (schemathesis) leave them here
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             process.terminationHandler = { _ in continuation.resume() }
             do { try process.run() } catch { continuation.resume(throwing: error) }

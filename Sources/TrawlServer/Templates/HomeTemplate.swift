@@ -12,7 +12,7 @@ enum HomeTemplate {
         <select id="sort" name="sort">{{#sorts}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/sorts}}</select></div>
         <button type="submit">Search</button>
         <div class="layout" style="width: 100%">
-        <aside aria-label="Filters">
+        <aside id="filters" aria-label="Filters">
         <fieldset><legend>Show only</legend>
         <label><input type="checkbox" name="official" value="true"{{#official}} checked{{/official}}> Official</label>
         <label><input type="checkbox" name="verified" value="true"{{#verified}} checked{{/verified}}> Verified</label>
@@ -23,7 +23,7 @@ enum HomeTemplate {
         <button type="submit">Apply filters</button>
         </aside>
         <div>
-        <p role="status">{{foundText}}</p>
+        <p role="status">{{foundText}} <a class="to-filters" href="#filters">Filters ↓</a></p>
         {{#hasResults}}<ol class="results">
         {{#results}}<li class="card">
         <h2><a href="{{url}}">{{name}}</a> <span class="version">{{version}}</span>{{#official}}<span class="badge official">official</span>{{/official}}{{#verified}}<span class="badge verified">verified</span>{{/verified}}{{#new}}<span class="badge new">new</span>{{/new}}</h2>

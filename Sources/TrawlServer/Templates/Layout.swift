@@ -20,7 +20,8 @@ enum LayoutTemplate {
         main { max-width: 72rem; margin: 0 auto; padding: 1rem; }
         h1 { font-size: 1.6rem; margin: .2rem 0 1rem; word-break: break-word; }
         .layout { display: grid; grid-template-columns: 16rem 1fr; gap: 1.5rem; }
-        @media (max-width: 760px) { .layout { grid-template-columns: 1fr; } }
+        @media (max-width: 760px) { .layout { grid-template-columns: 1fr; } .layout > aside { order: 2; } }
+        .to-filters { display: none; } @media (max-width: 760px) { .to-filters { display: inline; } }
         form.search { display: flex; flex-wrap: wrap; gap: .5rem; align-items: end; margin-bottom: 1rem; }
         form.search .field { display: flex; flex-direction: column; flex: 1 1 12rem; }
         label { font-weight: 600; font-size: .9rem; }
