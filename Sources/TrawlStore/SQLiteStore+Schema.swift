@@ -127,6 +127,10 @@ extension SQLiteStore {
                 CREATE INDEX api_keys_prefix ON api_keys(prefix);
                 """)
         }
+        migrator.registerMigration("v2-fts-vocabulary") { db in
+            // The full-text vocabulary, read by the typo-tolerant fallback of search.
+            try db.execute(sql: "CREATE VIRTUAL TABLE documents_fts_vocab USING fts5vocab(documents_fts, 'row')")
+        }
         return migrator
     }
 }

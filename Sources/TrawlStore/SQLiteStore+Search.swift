@@ -6,9 +6,14 @@ extension SQLiteStore {
     static let bm25 = "bm25(documents_fts, 10.0, 4.0, 3.0, 1.0)"
 
     public func search(_ query: SearchQuery, collection: String) async throws -> SearchResults {
-        let plan = try SearchPlan(query: query, collection: collection)
-        return try await pool.read { db in
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) \(plan.from) WHERE \(plan.whereSQL)", arguments: plan.arguments) ?? 0
+        try await pool.read { db in
+            var plan = try SearchPlan(query: query, collection: collection, match: Self.matchExpression(query.text))
+            var total = try Int.fetchOne(db, sql: "SELECT COUNT(*) \(plan.from) WHERE \(plan.whereSQL)", arguments: plan.arguments) ?? 0
+            // Nothing for the words as typed: retry with each unknown word replaced by its near spellings.
+            if total == 0, let corrected = try Self.correctedMatchExpression(db, text: query.text) {
+                plan = try SearchPlan(query: query, collection: collection, match: corrected)
+                total = try Int.fetchOne(db, sql: "SELECT COUNT(*) \(plan.from) WHERE \(plan.whereSQL)", arguments: plan.arguments) ?? 0
+            }
             let rows = try Row.fetchAll(
                 db,
                 sql: "SELECT d.doc, \(plan.scoreSQL) AS score \(plan.from) WHERE \(plan.whereSQL) ORDER BY \(plan.orderSQL) LIMIT ? OFFSET ?",
@@ -18,6 +23,7 @@ extension SQLiteStore {
             }
             var facets: [String: [FacetCount]] = [:]
             for field in query.facets {
+                guard SearchFields.facetable.contains(field) else { throw SearchError.unknownField(field, allowed: SearchFields.facetable) }
                 let counts = try Row.fetchAll(
                     db,
                     sql: """
@@ -32,10 +38,14 @@ extension SQLiteStore {
         }
     }
 
+    static func words(_ text: String) -> [String] {
+        text.split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map { $0.lowercased() }
+    }
+
     /// Turns free text into an FTS5 expression: every word quoted (no operator injection) and
     /// prefix-matched, all required.
     static func matchExpression(_ text: String) -> String? {
-        let words = text.split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map { $0.lowercased() }
+        let words = words(text)
         guard !words.isEmpty else { return nil }
         return words.map { "\"\($0)\"*" }.joined(separator: " ")
     }
@@ -52,10 +62,13 @@ struct SearchPlan {
 
     var whereSQL: String { conditions.joined(separator: " AND ") }
 
-    init(query: SearchQuery, collection: String) throws {
+    /// Growth: last week's downloads against the month's weekly average, damped for tiny packages.
+    static let trendingSQL = "((d.download_last_week * 4.0 + 10.0) / (d.download_last_month + 40.0))"
+
+    init(query: SearchQuery, collection: String, match: String?) throws {
         arguments = [collection]
         var hasText = false
-        if let match = SQLiteStore.matchExpression(query.text) {
+        if let match {
             from = "FROM documents d JOIN documents_fts ON documents_fts.rowid = d.id"
             conditions.append("documents_fts MATCH ?")
             arguments += [match]
@@ -63,26 +76,27 @@ struct SearchPlan {
             hasText = true
         }
         for filter in query.filters {
-            switch filter {
-            case .contains(let field, let value):
-                guard SearchFields.facetable.contains(field) else { throw SearchError.unknownField(field, allowed: SearchFields.facetable) }
-                conditions.append("d.id IN (SELECT doc_id FROM document_terms WHERE field = ? AND value = ?)")
-                arguments += [field, field == "keywords" ? value.lowercased() : value]
-            case .flag(let field, let value):
-                guard SearchFields.flags.contains(field) else { throw SearchError.unknownField(field, allowed: SearchFields.flags) }
-                conditions.append("d.\(field) = ?")
-                arguments += [value]
-            case .range(let field, let min, let max):
-                guard SearchFields.numeric.contains(field) else { throw SearchError.unknownField(field, allowed: SearchFields.numeric) }
-                if let min {
-                    conditions.append("d.\(field) >= ?")
-                    arguments += [min]
+            let (sql, values) = try Self.condition(filter)
+            conditions.append(sql)
+            arguments += StatementArguments(values)
+        }
+        if !query.sortFields.isEmpty {
+            orderSQL = try query.sortFields.map { key in
+                let column: String
+                var descending = key.descending
+                switch key.field {
+                case SortField.textMatch:
+                    guard hasText else { return nil }
+                    column = SQLiteStore.bm25
+                    descending.toggle()  // bm25: lower is better
+                case "name": column = "d.name"
+                case let field where SearchFields.numeric.contains(field): column = "d.\(field)"
+                default: throw SearchError.unknownField(key.field, allowed: SearchFields.numeric + ["name", SortField.textMatch])
                 }
-                if let max {
-                    conditions.append("d.\(field) <= ?")
-                    arguments += [max]
-                }
-            }
+                return "\(column) \(descending ? "DESC" : "ASC")"
+            }.compactMap { $0 }.joined(separator: ", ")
+            orderSQL += (orderSQL.isEmpty ? "" : ", ") + "d.name ASC"
+            return
         }
         let column: String
         var naturalDescending = true
@@ -94,12 +108,56 @@ struct SearchPlan {
         case .updated: column = "d.upload_timestamp"
         case .health: column = "d.health_score"
         case .newest: column = "d.first_seen"
+        case .trending: column = Self.trendingSQL
         case .name: column = "d.name"
             naturalDescending = false
         }
         var descending = naturalDescending
         if let asked = query.descending, query.sort != .relevance { descending = asked }
-        orderSQL = "\(column) \(descending ? "DESC" : "ASC"), d.name ASC"
+        orderSQL = "\(column) \(descending ? "DESC" : "ASC")"
+        if query.sort == .trending { orderSQL += ", d.github_stars DESC" }
+        orderSQL += ", d.name ASC"
+    }
+
+    /// One filter as a SQL condition with its bound values.
+    static func condition(_ filter: SearchFilter) throws -> (String, [any DatabaseValueConvertible]) {
+        switch filter {
+        case .contains(let field, let value):
+            guard SearchFields.facetable.contains(field) else { throw SearchError.unknownField(field, allowed: SearchFields.facetable) }
+            return ("d.id IN (SELECT doc_id FROM document_terms WHERE field = ? AND value = ?)", [field, field == "keywords" ? value.lowercased() : value])
+        case .flag(let field, let value):
+            guard SearchFields.flags.contains(field) else { throw SearchError.unknownField(field, allowed: SearchFields.flags) }
+            return ("d.\(field) = ?", [value])
+        case .range(let field, let min, let max):
+            guard SearchFields.numeric.contains(field) else { throw SearchError.unknownField(field, allowed: SearchFields.numeric) }
+            var parts: [String] = []
+            var values: [any DatabaseValueConvertible] = []
+            if let min {
+                parts.append("d.\(field) >= ?")
+                values.append(min)
+            }
+            if let max {
+                parts.append("d.\(field) <= ?")
+                values.append(max)
+            }
+            return parts.isEmpty ? ("1", []) : ("(\(parts.joined(separator: " AND ")))", values)
+        case .name(let names):
+            guard !names.isEmpty else { return ("0", []) }
+            return ("d.name IN (\(databaseQuestionMarks(count: names.count)))", names.map(PackageName.normalize))
+        case .anyOf(let filters):
+            guard !filters.isEmpty else { return ("0", []) }
+            var parts: [String] = []
+            var values: [any DatabaseValueConvertible] = []
+            for filter in filters {
+                let (sql, more) = try condition(filter)
+                parts.append(sql)
+                values += more
+            }
+            return ("(\(parts.joined(separator: " OR ")))", values)
+        case .not(let inner):
+            let (sql, values) = try condition(inner)
+            return ("NOT (\(sql))", values)
+        }
     }
 }
 

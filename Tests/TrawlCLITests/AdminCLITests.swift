@@ -189,7 +189,7 @@ import TrawlTypesense
         #expect(try await client.search(key, q: "*").found == 11)
         #expect(try await client.collection("\(key)-1") == nil)
 
-        let keyCreate = try await TrawlProcess.run(["admin", "keys", "create", "--search-only", "--collection", key], environment: env)
+        let keyCreate = try await TrawlProcess.run(["admin", "keys", "create", "--search-only", "--collection", key, "--typesense"], environment: env)
         #expect(keyCreate.status == 0, "\(keyCreate.stderr)")
         let value = keyCreate.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let limited = TypesenseClient(baseURL: server.baseURL, apiKey: Secret(value), http: http)
@@ -205,7 +205,7 @@ import TrawlTypesense
         let aliases = try await TrawlProcess.run(["admin", "aliases", "--typesense"], environment: env)
         #expect(aliases.stdout.contains("\(key) → \(key)-copy"), "\(aliases.stdout)")
         #expect(try await client.search(key, q: "addon").found == 11)
-        let keys = try await TrawlProcess.run(["admin", "keys", "list"], environment: env)
+        let keys = try await TrawlProcess.run(["admin", "keys", "list", "--typesense"], environment: env)
         #expect(keys.status == 0)
         #expect(!keys.stdout.contains(value), "a key's value is shown only at creation")
 

@@ -10,6 +10,8 @@ public struct SearchQuery: Sendable, Equatable {
     public var perPage: Int
     /// List fields to count values of (see `SearchFields.facetable`).
     public var facets: [String]
+    /// Explicit sort keys (Typesense `sort_by`, up to 3); when not empty they replace `sort`/`descending`.
+    public var sortFields: [SortField] = []
 
     public init(
         text: String = "", filters: [SearchFilter] = [], sort: SearchSort = .relevance, descending: Bool? = nil,
@@ -26,7 +28,21 @@ public struct SearchQuery: Sendable, Equatable {
 }
 
 public enum SearchSort: String, Sendable, CaseIterable {
-    case relevance, stars, downloads, updated, health, name, newest
+    /// `trending`: last week's downloads ahead of the month's weekly average (growth), then stars.
+    case relevance, stars, downloads, updated, health, name, newest, trending
+}
+
+/// One explicit sort key: a numeric field (see `SearchFields.numeric`), `name`, or `_text_match`.
+public struct SortField: Sendable, Equatable {
+    public var field: String
+    public var descending: Bool
+
+    public init(field: String, descending: Bool) {
+        self.field = field
+        self.descending = descending
+    }
+
+    public static let textMatch = "_text_match"
 }
 
 public enum SearchFilter: Sendable, Equatable {
@@ -36,6 +52,12 @@ public enum SearchFilter: Sendable, Equatable {
     case flag(field: String, value: Bool)
     /// A numeric field (see `SearchFields.numeric`) is within bounds (inclusive).
     case range(field: String, min: Int64?, max: Int64?)
+    /// The package's normalized name is one of these (Typesense `name:=…`, `id:=…`).
+    case name([String])
+    /// Any of the filters holds (Typesense `||`).
+    indirect case anyOf([SearchFilter])
+    /// The filter does not hold (Typesense `!=`).
+    indirect case not(SearchFilter)
 }
 
 /// The fields a search may filter, sort or facet on. Stores index exactly these.

@@ -1,0 +1,196 @@
+/// The OpenAPI description of /api/v1, served at /openapi.yaml. The same text is `openapi.yaml`
+/// at the repository root (a test keeps the two equal); embedded so an installed binary has it.
+enum OpenAPIDocument {
+    static let yaml = """
+        openapi: 3.0.3
+        info:
+          title: Trawl JSON API
+          version: "1"
+          description: >
+            Search one Python framework ecosystem's packages. Public unless the server runs with
+            --private; then send a key in the X-TYPESENSE-API-KEY header. Errors are {"message": ...}.
+            The Typesense-compatible endpoints (/collections, /multi_search, /keys, /aliases) follow
+            Typesense's own API description and are not repeated here.
+        servers:
+          - url: /
+        paths:
+          /healthz:
+            get:
+              operationId: health
+              summary: Liveness
+              responses:
+                "200":
+                  description: The server is up
+                  content:
+                    application/json:
+                      schema:
+                        type: object
+                        required: [ok]
+                        properties:
+                          ok: {type: boolean}
+          /api/v1/profiles:
+            get:
+              operationId: listProfiles
+              summary: The profiles this server knows and their collections
+              responses:
+                "200":
+                  description: Profiles
+                  content:
+                    application/json:
+                      schema:
+                        type: object
+                        required: [profiles]
+                        properties:
+                          profiles:
+                            type: array
+                            items:
+                              type: object
+                              required: [key, name, documents]
+                              properties:
+                                key: {type: string}
+                                name: {type: string}
+                                collection: {type: string, nullable: true}
+                                documents: {type: integer, minimum: 0}
+                "401": {$ref: "#/components/responses/Error"}
+          /api/v1/{collection}/packages:
+            get:
+              operationId: searchPackages
+              summary: Search a collection (or alias)
+              parameters:
+                - {name: collection, in: path, required: true, schema: {type: string, example: django}}
+                - {name: q, in: query, description: "Words; typo-tolerant (djnago finds django)", schema: {type: string}}
+                - name: sort
+                  in: query
+                  schema: {type: string, enum: [relevance, stars, downloads, updated, health, name, newest, trending]}
+                - {name: order, in: query, schema: {type: string, enum: [asc, desc]}}
+                - {name: page, in: query, schema: {type: integer, minimum: 1, maximum: 100000, default: 1}}
+                - {name: per_page, in: query, schema: {type: integer, minimum: 1, maximum: 250, default: 20}}
+                - {name: classifier, in: query, description: "Trove classifier (repeat for any of several)", schema: {type: string}}
+                - {name: framework_version, in: query, schema: {type: string}}
+                - {name: python_version, in: query, schema: {type: string}}
+                - {name: category, in: query, schema: {type: string}}
+                - {name: official, in: query, schema: {type: boolean}}
+                - {name: verified, in: query, schema: {type: boolean}}
+                - {name: has_github, in: query, schema: {type: boolean}}
+                - {name: min_health, in: query, schema: {type: integer, minimum: 0, maximum: 100}}
+                - name: facet
+                  in: query
+                  description: Comma-separated fields to count (default framework_versions, python_versions, categories)
+                  schema:
+                    type: string
+                    enum: [classifiers, framework_versions, python_versions, keywords, topics, profiles, discovered_by, categories, package_type]
+              responses:
+                "200":
+                  description: One page of matching packages with facet counts
+                  content:
+                    application/json:
+                      schema: {$ref: "#/components/schemas/SearchResult"}
+                "400": {$ref: "#/components/responses/Error"}
+                "401": {$ref: "#/components/responses/Error"}
+                "404": {$ref: "#/components/responses/Error"}
+          /api/v1/{collection}/packages/{name}:
+            get:
+              operationId: getPackage
+              summary: One package with its releases and problems
+              parameters:
+                - {name: collection, in: path, required: true, schema: {type: string, example: django}}
+                - {name: name, in: path, required: true, description: Any spelling of the name, schema: {type: string, example: djangorestframework}}
+              responses:
+                "200":
+                  description: The package
+                  content:
+                    application/json:
+                      schema: {$ref: "#/components/schemas/PackageResult"}
+                "401": {$ref: "#/components/responses/Error"}
+                "404": {$ref: "#/components/responses/Error"}
+        components:
+          responses:
+            Error:
+              description: An error
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    required: [message]
+                    properties:
+                      message: {type: string}
+          schemas:
+            SearchResult:
+              type: object
+              required: [collection, found, page, per_page, packages, facets]
+              properties:
+                collection: {type: string}
+                found: {type: integer, minimum: 0}
+                page: {type: integer, minimum: 1}
+                per_page: {type: integer, minimum: 1, maximum: 250}
+                packages:
+                  type: array
+                  items: {$ref: "#/components/schemas/PackageSummary"}
+                facets:
+                  type: object
+                  additionalProperties:
+                    type: array
+                    items:
+                      type: object
+                      required: [value, count]
+                      properties:
+                        value: {type: string}
+                        count: {type: integer, minimum: 0}
+            PackageSummary:
+              type: object
+              required: [name, normalized_name, version, summary, github_stars, download_last_month, health_score, is_official, is_verified, is_new, upload_timestamp, score]
+              properties:
+                name: {type: string}
+                normalized_name: {type: string}
+                version: {type: string}
+                summary: {type: string}
+                upload_timestamp: {type: integer}
+                github_url: {type: string}
+                github_stars: {type: integer}
+                download_last_month: {type: integer}
+                health_score: {type: integer, minimum: 0, maximum: 100}
+                is_official: {type: boolean}
+                is_verified: {type: boolean}
+                is_new: {type: boolean}
+                framework_versions: {type: array, items: {type: string}}
+                python_versions: {type: array, items: {type: string}}
+                categories: {type: array, items: {type: string}}
+                score: {type: number}
+            PackageResult:
+              type: object
+              required: [collection, document, releases, problems]
+              properties:
+                collection: {type: string}
+                document:
+                  type: object
+                  description: The full document (DESIGN §6 fields)
+                  required: [name, normalized_name]
+                  properties:
+                    name: {type: string}
+                    normalized_name: {type: string}
+                    version: {type: string}
+                    summary: {type: string}
+                    description: {type: string}
+                    health_score: {type: integer}
+                releases:
+                  type: array
+                  items:
+                    type: object
+                    required: [version, upload_timestamp, yanked, requires_python]
+                    properties:
+                      version: {type: string}
+                      upload_timestamp: {type: integer}
+                      yanked: {type: boolean}
+                      requires_python: {type: string}
+                problems:
+                  type: array
+                  items:
+                    type: object
+                    required: [kind, message, seen_at]
+                    properties:
+                      kind: {type: string}
+                      message: {type: string}
+                      seen_at: {type: integer}
+        
+        """
+}

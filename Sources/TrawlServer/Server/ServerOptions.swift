@@ -1,0 +1,39 @@
+public import TrawlCore
+
+/// How `trawl serve` runs: where it listens, who may read, and what it knows about profiles.
+public struct ServerOptions: Sendable {
+    public var host: String
+    /// 0 picks a free port (tests); the bound port is reported by `onRunning`.
+    public var port: Int
+    /// `--private`: the page and /api/v1 need a key as well.
+    public var isPrivate: Bool
+    /// TRAWL_ADMIN_KEY, when set.
+    public var adminKey: Secret?
+    /// Profiles shown by /api/v1/profiles (key and display name).
+    public var profiles: [ProfileSummary]
+    /// The collection the web page opens on; nil: the first profile's, else the first collection.
+    public var defaultCollection: String?
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8108, isPrivate: Bool = false, adminKey: Secret? = nil,
+        profiles: [ProfileSummary] = [], defaultCollection: String? = nil
+    ) {
+        self.host = host
+        self.port = port
+        self.isPrivate = isPrivate
+        self.adminKey = adminKey
+        self.profiles = profiles
+        self.defaultCollection = defaultCollection
+    }
+}
+
+/// A profile as the API lists it.
+public struct ProfileSummary: Sendable, Codable, Equatable {
+    public var key: String
+    public var name: String
+
+    public init(key: String, name: String) {
+        self.key = key
+        self.name = name
+    }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import TrawlCore
+import TrawlServer
+
+/// `trawl serve`: the JSON API, Typesense-compatible search, the web page and /metrics, reading
+/// the same store a crawl writes.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the JSON API, Typesense-compatible search, the web page and /metrics.",
+        discussion: """
+            The admin key is TRAWL_ADMIN_KEY; without it, the first start generates one, prints it once \
+            and keeps only its hash. Search-only keys: `trawl admin keys create --search-only --collection C`. \
+            SIGTERM or SIGINT finish the requests in flight, then stop.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .long, help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(name: .long, help: "Port to listen on (0: any free port).") var port = 8108
+    @Flag(name: .long, help: "Require an API key for the web page and /api/v1 too.") var `private` = false
+    @Option(name: .shortAndLong, help: "Profile whose collection the web page opens on (or TRAWL_DEFAULT_PROFILE).") var profile: String?
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+    }
+
+    func run() async throws {
+        let env = CLIEnvironment(global)
+        let profiles = try env.loadProfiles()
+        let store = try env.openStore()
+        if let generated = try await AdminKeyBootstrap.prepare(store: store, configured: env.config.adminKey) {
+            // Shown once, on standard output only; the store keeps its hash.
+            print("Generated admin API key (shown once, store it now): \(generated.value)")
+        }
+        let options = ServerOptions(
+            host: host, port: port, isPrivate: `private`, adminKey: env.config.adminKey,
+            profiles: profiles.profiles.map { TrawlServer.ProfileSummary(key: $0.key, name: $0.name) },
+            defaultCollection: profile ?? env.config.defaultProfile)
+        let server = try TrawlHTTPServer(store: store, options: options)
+        let host = self.host
+        let logger = env.logger
+        try await server.run(logger: env.logger) { port in
+            logger.info("trawl serve listening on http://\(host):\(port) (store \(store.redactedDescription))")
+            // A line tools and tests can wait for, on standard error so stdout stays clean.
+            Console.error("listening on http://\(host):\(port)")
+        }
+        try await store.close()
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `trawl serve --port 0` as a child process over a seeded store; the port is read from the
+/// "listening on" line it prints to standard error.
+struct ServeProcess {
+    let process: Process
+    let port: Int
+    let directory: URL
+    let stderrURL: URL
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    static func start(extraArguments: [String] = [], environment: [String: String] = [:]) async throws -> ServeProcess {
+        let directory = TrawlProcess.temporaryDirectory()
+        let store = try await ServerHarness.seededStore(at: directory)
+        try await store.close()
+        let stderrURL = directory.appendingPathComponent("serve.stderr")
+        FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        let process = Process()
+        process.executableURL = TrawlProcess.executable
+        process.arguments = ["serve", "--port", "0", "--store", "sqlite:\(directory.appendingPathComponent("trawl.sqlite").path)"] + extraArguments
+        var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory(),
+                   "TRAWL_ADMIN_KEY": ServerHarness.adminKey]
+        env.merge(environment) { _, new in new }
+        process.environment = env
+        process.currentDirectoryURL = directory
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: stderrURL)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        for _ in 0..<600 {
+            let text = (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? ""
+            if let range = text.range(of: "listening on http://127.0.0.1:") {
+                let digits = text[range.upperBound...].prefix(while: \.isNumber)
+                if let port = Int(digits) { return ServeProcess(process: process, port: port, directory: directory, stderrURL: stderrURL) }
+            }
+            guard process.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        process.terminate()
+        throw ServeError.didNotStart((try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "")
+    }
+
+    enum ServeError: Error { case didNotStart(String) }
+
+    /// SIGTERM, then waits (without blocking a thread) for the exit status.
+    func stop() async -> Int32 {
+        if process.isRunning {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                process.terminationHandler = { _ in continuation.resume() }
+                if process.isRunning { process.terminate() } else { continuation.resume() }
+            }
+        }
+        let status = process.terminationStatus
+        try? FileManager.default.removeItem(at: directory)
+        return status
+    }
+}
+
+/// Runs another program (python3, chromium) without blocking a thread; output goes to files.
+enum Subprocess {
+    struct Result {
+        var status: Int32
+        var output: String
+    }
+
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
+        let scratch = TrawlProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let outURL = scratch.appendingPathComponent("out")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        let out = try FileHandle(forWritingTo: outURL)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env.merge(environment) { _, new in new }
+        process.environment = env
+        process.standardOutput = out
+        process.standardError = out
+        process.standardInput = FileHandle.nullDevice
+        process.currentDirectoryURL = scratch  // tools that leave caches behind (schemathesis) leave them here
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            process.terminationHandler = { _ in continuation.resume() }
+            do { try process.run() } catch { continuation.resume(throwing: error) }
+        }
+        try out.close()
+        return Result(status: process.terminationStatus, output: String(decoding: try Data(contentsOf: outURL), as: UTF8.self))
+    }
+
+    /// The absolute path of a program on PATH, or nil.
+    static func which(_ name: String) -> String? {
+        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+            let path = "\(dir)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return nil
+    }
+
+    /// True when `python3 -c "import MODULE"` works.
+    static func pythonHas(_ module: String) async -> Bool {
+        guard let python = which("python3") else { return false }
+        return (try? await run(python, ["-c", "import \(module)"]).status) == 0
+    }
+
+    /// A missing tool: skipped with a message locally, a failure in CI.
+    static func missing(_ what: String) {
+        if RequiredServer.inCI { Issue.record("\(what) is required in CI (scripts/setup installs it)") }
+        print("skipped: \(what) not installed")
+    }
+
+    static var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+}
