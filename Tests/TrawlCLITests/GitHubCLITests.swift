@@ -6,7 +6,7 @@ import TrawlStore
 
 /// `trawl enrich github` and the Flet profile end to end, against the GitHub fake (GraphQL executed
 /// by graphql-core) and the index fake.
-@Suite struct GitHubCLITests {
+@Suite(.serialized) struct GitHubCLITests {
     static let closed = "http://127.0.0.1:1"
     static let token = "ghp_SuperSecretTokenValue_4242"
 

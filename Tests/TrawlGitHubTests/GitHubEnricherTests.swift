@@ -5,7 +5,8 @@ import TrawlCore
 import TrawlGitHub
 import TrawlStore
 
-@Suite struct GitHubEnricherTests {
+/// Serialized: each test starts a python fake; one at a time keeps the shared test process responsive.
+@Suite(.serialized) struct GitHubEnricherTests {
     static func repos(_ count: Int, owner: String = "org") -> [[String: Any]] {
         (0..<count).map { i in GitHubFake.repo(owner, String(format: "pkg%04d", i), stars: i, topics: ["t\(i % 3)"]) }
     }

@@ -11,7 +11,7 @@ actor Emitted {
     func add(_ c: Candidate) { candidates.append(c) }
 }
 
-@Suite struct TopicSourceTests {
+@Suite(.serialized) struct TopicSourceTests {
     static func discover(_ source: any Source) async throws -> ([Candidate], DiscoveryReport) {
         let emitted = Emitted()
         let report = try await source.discover { await emitted.add($0) }

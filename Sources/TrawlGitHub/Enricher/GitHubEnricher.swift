@@ -139,10 +139,10 @@ public final class GitHubEnricher: Enricher {
             if batch.documents[i].githubURL.isEmpty { batch.documents[i].githubURL = "https://github.com/\(extra.repo)" }
         }
         counts.fromCache = unique.count - stale.count
-        counts.fetched = result.answers.count - result.notModified.count
+        counts.fetched = stale.filter { result.answers[$0.key] != nil && !result.notModified.contains($0.key) }.count
         counts.notModified = result.notModified.count
         counts.notFound = result.answers.values.filter { $0 == .notFound }.count
-        counts.renamed = result.answers.values.filter { if case .moved = $0 { return true }; return false }.count
+        counts.renamed = stale.filter { if case .moved? = result.answers[$0.key] { return true }; return false }.count
         counts.leftOver = left
         counts.resetAt = result.exhausted?.resetAt
         let firstStop = result.exhausted != nil && tally.withLock { t in

@@ -47,47 +47,32 @@ enum DeclaredPackageName {
     }
 }
 
-/// Reads those files for many repositories: with a token, 100 repositories per GraphQL query (three
-/// `object(expression:)` blobs each, about one point per query); without, REST raw contents, until
-/// the budget says stop.
+/// Reads those files for many repositories, 100 per GraphQL query (three `object(expression:)`
+/// blobs each, about one point per query). Without a token it reads nothing: three REST calls per
+/// repository would spend the 60 an hour the enricher needs.
 struct DeclaredNameFetcher: Sendable {
     let client: GitHubClient
 
     /// Declared names by lowercase `owner/repo`; repositories without one are left out.
     func names(_ repos: [RepoRef]) async -> [String: String] {
         var result: [String: String] = [:]
-        if client.hasToken {
-            for start in stride(from: 0, to: repos.count, by: 100) {
-                let batch = Array(repos[start..<min(start + 100, repos.count)])
-                let blobs = DeclaredPackageName.files.enumerated()
-                    .map { i, file in "f\(i): object(expression: \"HEAD:\(file)\") { ... on Blob { text } }" }.joined(separator: " ")
-                let query = "query {\n" + batch.enumerated().map { i, ref in
-                    "  r\(i): repository(owner: \"\(ref.owner)\", name: \"\(ref.name)\") { \(blobs) }"
-                }.joined(separator: "\n") + "\n}"
-                guard let answer = try? await client.graphQL(query) else { break }
-                for (i, ref) in batch.enumerated() {
-                    guard let repo = answer.data["r\(i)"] as? [String: Any] else { continue }
-                    var texts: [String: String] = [:]
-                    for (j, file) in DeclaredPackageName.files.enumerated() {
-                        if let text = (repo["f\(j)"] as? [String: Any])?["text"] as? String { texts[file] = text }
-                    }
-                    if let name = DeclaredPackageName.parse(texts) { result[ref.key] = name }
+        guard client.hasToken else { return result }
+        for start in stride(from: 0, to: repos.count, by: 100) {
+            let batch = Array(repos[start..<min(start + 100, repos.count)])
+            let blobs = DeclaredPackageName.files.enumerated()
+                .map { i, file in "f\(i): object(expression: \"HEAD:\(file)\") { ... on Blob { text } }" }.joined(separator: " ")
+            let query = "query {\n" + batch.enumerated().map { i, ref in
+                "  r\(i): repository(owner: \"\(ref.owner)\", name: \"\(ref.name)\") { \(blobs) }"
+            }.joined(separator: "\n") + "\n}"
+            guard let answer = try? await client.graphQL(query) else { break }
+            for (i, ref) in batch.enumerated() {
+                guard let repo = answer.data["r\(i)"] as? [String: Any] else { continue }
+                var texts: [String: String] = [:]
+                for (j, file) in DeclaredPackageName.files.enumerated() {
+                    if let text = (repo["f\(j)"] as? [String: Any])?["text"] as? String { texts[file] = text }
                 }
+                if let name = DeclaredPackageName.parse(texts) { result[ref.key] = name }
             }
-            return result
-        }
-        outer: for ref in repos {
-            var texts: [String: String] = [:]
-            for file in DeclaredPackageName.files {
-                do {
-                    let r = try await client.get("/repos/\(ref.owner)/\(ref.name)/contents/\(file)", accept: "application/vnd.github.raw", validators: .reuseBody)
-                    if r.isSuccess { texts[file] = r.bodyString }
-                } catch {
-                    break outer
-                }
-                if DeclaredPackageName.parse(texts) != nil { break }
-            }
-            if let name = DeclaredPackageName.parse(texts) { result[ref.key] = name }
         }
         return result
     }
