@@ -72,8 +72,14 @@ var configuration = HTTPClient.Configuration()
 configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
 let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
 
-// Warm up (first queries fill SQLite's page cache).
-for query in queries { _ = try await client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)\(query)"), timeout: .seconds(30)) }
+// Warm up (first queries fill SQLite's page cache), then one request at a time per query.
+for query in queries { _ = try await client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)\(query)"), timeout: .seconds(120)) }
+for query in queries {
+    let t0 = ContinuousClock.now
+    let response = try await client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)\(query)"), timeout: .seconds(120))
+    _ = try await response.body.collect(upTo: 8 << 20)
+    print("alone: \(ContinuousClock.now - t0)  \(query)")
+}
 
 let deadline = ContinuousClock.now + .seconds(seconds)
 let started = ContinuousClock.now
@@ -85,7 +91,7 @@ let latencies = try await withThrowingTaskGroup(of: ([Double], Int).self) { grou
             var i = worker
             while ContinuousClock.now < deadline {
                 let t0 = ContinuousClock.now
-                let response = try await client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)\(queries[i % queries.count])"), timeout: .seconds(30))
+                let response = try await client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)\(queries[i % queries.count])"), timeout: .seconds(120))
                 _ = try await response.body.collect(upTo: 8 << 20)
                 if response.status.code != 200 { failures += 1 }
                 let elapsed = ContinuousClock.now - t0
