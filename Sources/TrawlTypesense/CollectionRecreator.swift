@@ -63,6 +63,15 @@ public struct CollectionRecreator: Sendable {
             try await checkpoint?(.counted)
             try await switchAlias(alias, to: name, previous: previous)
         } catch {
+            var plainGone = false
+            if previous == alias {
+                do { plainGone = try await client.collection(alias) == nil } catch {}
+            }
+            if plainGone {
+                // The plain collection is gone already: the complete new one is all there is. Keep it.
+                logger.error("recreate: '\(alias)' was dropped but the alias could not be set; point it with `trawl admin alias \(alias) \(name) --typesense`")
+                throw error
+            }
             logger.error("recreate failed; rolled back (alias unchanged)", metadata: ["alias": "\(alias)", "error": "\(error)"])
             do { try await client.deleteCollection(name) } catch {
                 logger.warning("could not drop the half-built collection", metadata: ["collection": "\(name)", "error": "\(error)"])
