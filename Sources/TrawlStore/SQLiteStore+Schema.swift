@@ -127,6 +127,10 @@ extension SQLiteStore {
                 CREATE INDEX api_keys_prefix ON api_keys(prefix);
                 """)
         }
+
+        migrator.registerMigration("v2-jobs") { db in
+            try db.execute(sql: SQLiteStore.jobsSchema)
+        }
         return migrator
     }
 }
