@@ -16,32 +16,31 @@ extension PostgresStore {
 
     public func claimJob(worker: String, kinds: [String]?, lease: Int64, now: Int64) async throws -> ClaimedJob? {
         if let kinds, kinds.isEmpty { return nil }
-        let logger = self.logger
-        return try await transaction { db in
-            // A job whose worker died on its last attempt goes to the dead letters, not round again.
-            try await db.query(
-                """
+        let allKinds = kinds == nil
+        // One statement, one round trip: the CTE moves jobs whose worker died on their last attempt
+        // to the dead letters (not round again); the UPDATE claims the oldest runnable job. The two
+        // touch disjoint rows (attempts >= max vs <), and SKIP LOCKED lets claims run side by side.
+        let rows = try await rows(
+            """
+            WITH swept AS (
                 UPDATE jobs SET status = 'dead', finished_at = \(now), worker = NULL, lease_expires_at = NULL,
                     last_error = COALESCE(last_error || '; ', '') || 'lease expired on the last attempt'
                 WHERE id IN (SELECT id FROM jobs WHERE status = 'running' AND lease_expires_at < \(now) AND attempts >= max_attempts
                              FOR UPDATE SKIP LOCKED)
-                """, logger: logger)
-            let allKinds = kinds == nil
-            let rows = try await db.rows(
-                """
-                UPDATE jobs SET status = 'running', worker = \(worker), lease_expires_at = \(now + lease), attempts = attempts + 1
-                WHERE id = (
-                    SELECT id FROM jobs
-                    WHERE ((status IN ('pending', 'failed') AND run_at <= \(now)) OR (status = 'running' AND lease_expires_at < \(now)))
-                      AND (\(allKinds) OR kind = ANY(\(kinds ?? [])::text[]))
-                    ORDER BY run_at, id LIMIT 1
-                    FOR UPDATE SKIP LOCKED)
-                RETURNING id, kind, profile, arguments, attempts, max_attempts, lease_expires_at
-                """, logger: logger)
-            return try rows.first.map {
-                let (id, kind, profile, arguments, attempts, maxAttempts, expires) = try $0.decode((Int64, String, String?, String, Int, Int, Int64).self)
-                return ClaimedJob(id: id, kind: kind, profile: profile, arguments: arguments, attempts: attempts, maxAttempts: maxAttempts, leaseExpiresAt: expires)
-            }
+                RETURNING id)
+            UPDATE jobs SET status = 'running', worker = \(worker), lease_expires_at = \(now + lease), attempts = attempts + 1
+            WHERE id = (
+                SELECT id FROM jobs
+                WHERE ((status IN ('pending', 'failed') AND run_at <= \(now))
+                       OR (status = 'running' AND lease_expires_at < \(now) AND attempts < max_attempts))
+                  AND (\(allKinds) OR kind = ANY(\(kinds ?? [])::text[]))
+                ORDER BY run_at, id LIMIT 1
+                FOR UPDATE SKIP LOCKED)
+            RETURNING id, kind, profile, arguments, attempts, max_attempts, lease_expires_at
+            """)
+        return try rows.first.map {
+            let (id, kind, profile, arguments, attempts, maxAttempts, expires) = try $0.decode((Int64, String, String?, String, Int, Int, Int64).self)
+            return ClaimedJob(id: id, kind: kind, profile: profile, arguments: arguments, attempts: attempts, maxAttempts: maxAttempts, leaseExpiresAt: expires)
         }
     }
 
