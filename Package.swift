@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // The built-in profiles: the YAML files in profiles/ compiled into the binary by a build-tool plugin,
@@ -73,6 +74,7 @@ let package = Package(
             dependencies: [
                 "TrawlCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -192,6 +194,14 @@ let package = Package(
             path: "Benchmarks/ServeBench",
             swiftSettings: strict
         ),
+        // `swift run -c release trawl-queue-bench`: jobs/s through the PostgreSQL job queue with 1, 2
+        // and 4 workers (no-op jobs, a throwaway PostgreSQL started like the tests start it).
+        .executableTarget(
+            name: "trawl-queue-bench",
+            dependencies: ["TestSupport", "TrawlStore", "TrawlCore", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/QueueBench",
+            swiftSettings: strict
+        ),
 
         // Loopback fakes shared by the test targets (an HTTP server that can misbehave on purpose).
         .target(
@@ -250,7 +260,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TrawlStoreTests",
-            dependencies: ["TrawlStore", "TrawlCore"],
+            dependencies: ["TrawlStore", "TrawlCore", "TestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
     ],

@@ -131,6 +131,10 @@ extension SQLiteStore {
             // The full-text vocabulary, read by the typo-tolerant fallback of search.
             try db.execute(sql: "CREATE VIRTUAL TABLE documents_fts_vocab USING fts5vocab(documents_fts, 'row')")
         }
+
+        migrator.registerMigration("v2-jobs") { db in
+            try db.execute(sql: SQLiteStore.jobsSchema)
+        }
         return migrator
     }
 }

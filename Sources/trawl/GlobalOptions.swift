@@ -5,7 +5,7 @@ import TrawlCore
 
 /// Flags every subcommand takes (DESIGN §5): where the store and extra profiles are, and how chatty to be.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Store URL: sqlite:PATH (default sqlite:.trawl/trawl.sqlite); overrides TRAWL_STORE.", valueName: "url"))
+    @Option(name: .long, help: ArgumentHelp("Store URL: sqlite:PATH (default sqlite:.trawl/trawl.sqlite) or postgres://user:pass@host:port/db; overrides TRAWL_STORE.", valueName: "url"))
     var store: String?
 
     @Option(name: .long, help: ArgumentHelp("Folder of drop-in profile files; overrides TRAWL_PROFILES_DIR.", valueName: "dir"))

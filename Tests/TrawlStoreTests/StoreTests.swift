@@ -3,12 +3,9 @@ import Testing
 import TrawlCore
 @testable import TrawlStore
 
-/// The SQLite store: round trips, migrations, full-text ranking, filters, caches and keys.
+/// The shared store suite: every test runs against SQLite and PostgreSQL (round trips,
+/// migrations, full-text ranking, filters, caches and keys), so both stores mean the same thing.
 @Suite struct StoreTests {
-    static func tempStore() throws -> (SQLiteStore, String) {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-store-\(UUID().uuidString)/t.sqlite").path
-        return (try SQLiteStore(path: path), path)
-    }
 
     static func doc(_ name: String, summary: String = "", description: String = "", stars: Int = 0, health: Int = 0,
                     official: Bool = false, frameworks: [String] = [], keywords: [String] = []) -> PackageDocument {
@@ -24,8 +21,9 @@ import TrawlCore
         return d
     }
 
-    @Test func documentRoundTripWithReleases() async throws {
-        let (store, _) = try Self.tempStore()
+    @Test(arguments: StoreKind.allCases) func documentRoundTripWithReleases(_ kind: StoreKind) async throws {
+        guard let fixture = try await StoreFixture.make(kind) else { return }
+        let store = fixture.store
         var d = Self.doc("Django_Foo.Bar", summary: "A thing", stars: 5)
         d.projectURLs = ["Source": "https://example.invalid/x/y"]
         d.healthScoreBreakdown = ["recency": HealthRuleResult(points: 30, max: 40, why: "released 3 months ago")]
@@ -51,16 +49,23 @@ import TrawlCore
         #expect(try await store.releases("django-foo-bar", collection: "django").isEmpty)
     }
 
-    @Test func migrationsAreVersionedAndIdempotent() async throws {
-        let (store, path) = try Self.tempStore()
-        let applied = try store.appliedMigrations()
-        #expect(Array(applied.prefix(3)) == ["v1-collections-documents", "v1-caches", "v1-api-keys"])
-        #expect(applied.contains("v2-fts-vocabulary"))
+    @Test(arguments: StoreKind.allCases) func migrationsAreVersionedAndIdempotent(_ kind: StoreKind) async throws {
+        guard let fixture = try await StoreFixture.make(kind) else { return }
+        let store = fixture.store
         try await store.upsert([StoredPackage(document: Self.doc("a"))], collection: "c")
+        let applied = try await StoreFixture.appliedMigrations(store)
+        #expect(Array(applied.prefix(3)) == ["v1-collections-documents", "v1-caches", "v1-api-keys"])
+        #expect(applied.contains("v2-jobs"))
+        if kind == .sqlite { #expect(applied.contains("v2-fts-vocabulary"), "the vocabulary read by typo-tolerant search") }
         try await store.close()
-        let reopened = try SQLiteStore(path: path)
-        #expect(try reopened.appliedMigrations() == applied)
-        #expect(try await reopened.documentCount(collection: "c") == 1, "reopening keeps data")
+        // Two openers at once (workers starting together) migrate once, and reopening keeps data.
+        let a = try fixture.reopen(), b = try fixture.reopen()
+        async let countA = a.documentCount(collection: "c")
+        async let countB = b.documentCount(collection: "c")
+        #expect(try await [countA, countB] == [1, 1], "reopening keeps data")
+        #expect(try await StoreFixture.appliedMigrations(a) == applied)
+        try await a.close()
+        try await b.close()
     }
 
     @Test func olderDocumentsDecodeWithDefaults() throws {
@@ -70,8 +75,9 @@ import TrawlCore
         #expect(d.topics.isEmpty)
     }
 
-    @Test func nameMatchOutranksDescriptionMatch() async throws {
-        let (store, _) = try Self.tempStore()
+    @Test(arguments: StoreKind.allCases) func nameMatchOutranksDescriptionMatch(_ kind: StoreKind) async throws {
+        guard let fixture = try await StoreFixture.make(kind) else { return }
+        let store = fixture.store
         try await store.upsert([
             StoredPackage(document: Self.doc("other-package", summary: "Utilities", description: "Works well with celery queues and more text here")),
             StoredPackage(document: Self.doc("django-celery", summary: "Task queue integration")),
@@ -88,8 +94,9 @@ import TrawlCore
         #expect(try await store.search(SearchQuery(text: "celery\" OR NEAR(x"), collection: "c").total >= 0)
     }
 
-    @Test func filtersSortsFacetsAndPages() async throws {
-        let (store, _) = try Self.tempStore()
+    @Test(arguments: StoreKind.allCases) func filtersSortsFacetsAndPages(_ kind: StoreKind) async throws {
+        guard let fixture = try await StoreFixture.make(kind) else { return }
+        let store = fixture.store
         var packages: [StoredPackage] = []
         for i in 0..<30 {
             packages.append(StoredPackage(document: Self.doc(
@@ -123,8 +130,9 @@ import TrawlCore
         }
     }
 
-    @Test func collectionsAndAliases() async throws {
-        let (store, _) = try Self.tempStore()
+    @Test(arguments: StoreKind.allCases) func collectionsAndAliases(_ kind: StoreKind) async throws {
+        guard let fixture = try await StoreFixture.make(kind) else { return }
+        let store = fixture.store
         try await store.ensureCollection("plone-1", profile: "plone")
         try await store.upsert([StoredPackage(document: Self.doc("plone.app.x"))], collection: "plone-1")
         await #expect(throws: StoreError.self) { try await store.setAlias("plone", target: "nope") }
@@ -142,8 +150,9 @@ import TrawlCore
         #expect(try await store.collections().map(\.name) == ["plone-1"])
     }
 
-    @Test func cachesDedupProblemsCheckpoints() async throws {
-        let (store, _) = try Self.tempStore()
+    @Test(arguments: StoreKind.allCases) func cachesDedupProblemsCheckpoints(_ kind: StoreKind) async throws {
+        guard let fixture = try await StoreFixture.make(kind) else { return }
+        let store = fixture.store
         let cached = CachedResponse(url: "http://127.0.0.1/pypi/a/json", etag: "\"e1\"", lastModified: nil, body: Array("{}".utf8), storedAt: 5)
         try await store.saveCachedResponse(cached)
         #expect(try await store.cachedResponse(for: cached.url) == cached)
@@ -172,8 +181,9 @@ import TrawlCore
         #expect(try await store.checkpoint("crawl:plone") == nil)
     }
 
-    @Test func apiKeysAreStoredHashed() async throws {
-        let (store, path) = try Self.tempStore()
+    @Test(arguments: StoreKind.allCases) func apiKeysAreStoredHashed(_ kind: StoreKind) async throws {
+        guard let fixture = try await StoreFixture.make(kind) else { return }
+        let store = fixture.store
         let value = APIKeyHash.generate()
         let info = try await store.createAPIKey(value: value, scope: .search, collections: ["flet"], description: "front end")
         #expect(info.prefix == String(value.prefix(6)))
@@ -182,9 +192,11 @@ import TrawlCore
         #expect(try await store.findAPIKey(value: String(value.dropLast()) + "!") == nil)
         #expect(try await store.apiKeys() == [info])
         try await store.close()
-        let raw = try Data(contentsOf: URL(fileURLWithPath: path))
-        #expect(raw.range(of: Data(value.utf8)) == nil, "the key value is never written to the database")
-        let reopened = try SQLiteStore(path: path)
+        if kind == .sqlite {
+            let raw = try Data(contentsOf: URL(fileURLWithPath: String(fixture.url.dropFirst("sqlite:".count))))
+            #expect(raw.range(of: Data(value.utf8)) == nil, "the key value is never written to the database")
+        }
+        let reopened = try fixture.reopen()
         #expect(try await reopened.deleteAPIKey(id: info.id))
         #expect(try await reopened.findAPIKey(value: value) == nil)
         #expect(APIKeyHash.constantTimeEquals("abc", "abc"))
@@ -192,8 +204,9 @@ import TrawlCore
         #expect(!APIKeyHash.constantTimeEquals("abc", "abcd"))
     }
 
-    @Test func readersAreNotBlockedByAWriter() async throws {
-        let (store, _) = try Self.tempStore()
+    @Test(arguments: StoreKind.allCases) func readersAreNotBlockedByAWriter(_ kind: StoreKind) async throws {
+        guard let fixture = try await StoreFixture.make(kind) else { return }
+        let store = fixture.store
         try await store.upsert([StoredPackage(document: Self.doc("seed"))], collection: "c")
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -212,9 +225,18 @@ import TrawlCore
         #expect(try await store.documentCount(collection: "c") == 1001)
     }
 
-    @Test func storeURLs() throws {
+    @Test func storeURLs() async throws {
         #expect(StoreLocator.redact("postgres://trawl:hunter2@127.0.0.1:5432/trawl") == "postgres://trawl:***@127.0.0.1:5432/trawl")
+        #expect(StoreLocator.redact("postgresql://trawl:p@ss@db:5432/trawl") == "postgresql://trawl:***@db:5432/trawl")
         #expect(throws: StoreError.self) { _ = try StoreLocator.open("mysql://x") }
+        #expect(throws: StoreError.self) { _ = try StoreLocator.open("postgres://trawl:pw@127.0.0.1:5432/db?sslmode=sometimes") }
+        // A PostgreSQL URL opens a PostgresStore (connecting lazily); its description hides the password.
+        let pg = try StoreLocator.open("postgresql://trawl:hunter2@127.0.0.1:1/trawl")
+        #expect(pg is PostgresStore)
+        #expect(pg.redactedDescription == "postgres://trawl:***@127.0.0.1:1/trawl")
+        await #expect(throws: (any Error).self) { _ = try await pg.documentCount(collection: "c") }
+        do { _ = try await pg.documentCount(collection: "c") } catch { #expect(!"\(error)".contains("hunter2")) }
+        try await pg.close()
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-url-\(UUID().uuidString)/a/b.sqlite").path
         let store = try StoreLocator.open("sqlite:\(path)")
         #expect(store.redactedDescription == "sqlite:\(path)")

@@ -1,0 +1,42 @@
+public import Foundation
+
+/// Turns profiles' `schedule:` into jobs for one minute. Each job carries a slot key
+/// (`schedule:{profile}:{mode}:{yyyyMMddHHmm}`) that the queue accepts once, so any number of
+/// workers may run the scheduler and a slot still yields one job.
+public enum JobSchedule {
+    /// Schedule field → job kind.
+    public static let kinds: [(mode: String, kind: String)] = [
+        ("incremental", JobKind.pollFeeds), ("refresh", JobKind.refreshProfile),
+        ("downloads", JobKind.enrichDownloads), ("full", JobKind.fullFetch),
+    ]
+
+    /// The jobs due in the minute containing `date` (UTC).
+    public static func due(_ profiles: [Profile], at date: Date) -> [NewJob] {
+        var jobs: [NewJob] = []
+        let minute = slot(date)
+        for profile in profiles {
+            for (mode, kind) in kinds {
+                guard let cron = schedule(profile.schedule, mode), cron.matches(date) else { continue }
+                jobs.append(NewJob(kind: kind, profile: profile.key, uniqueKey: "schedule:\(profile.key):\(mode):\(minute)"))
+            }
+        }
+        return jobs
+    }
+
+    static func schedule(_ schedule: ProfileSchedule, _ mode: String) -> CronSchedule? {
+        switch mode {
+        case "incremental": schedule.incremental
+        case "refresh": schedule.refresh
+        case "downloads": schedule.downloads
+        case "full": schedule.full
+        default: nil
+        }
+    }
+
+    /// `yyyyMMddHHmm` of the UTC minute.
+    public static func slot(_ date: Date) -> String {
+        let c = CronSchedule.calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        func two(_ n: Int?) -> String { let v = n ?? 0; return v < 10 ? "0\(v)" : "\(v)" }
+        return "\(c.year ?? 0)\(two(c.month))\(two(c.day))\(two(c.hour))\(two(c.minute))"
+    }
+}

@@ -1,0 +1,128 @@
+import PostgresNIO
+public import TrawlCore
+
+extension PostgresStore {
+    public func search(_ query: SearchQuery, collection: String) async throws -> SearchResults {
+        let features = try await ready()
+        var plan = try PostgresSearchPlan(query: query, collection: collection, mode: .fullText)
+        var total = try await count(plan)
+        if total == 0, features.trigram, plan.hasText {
+            // Nothing matched word for word: try similar spellings of the name (typos, partial words).
+            plan = try PostgresSearchPlan(query: query, collection: collection, mode: .trigram)
+            total = try await count(plan)
+        }
+        var page = plan.sql
+        let limit = page.bind(query.perPage), offset = page.bind((query.page - 1) * query.perPage)
+        let found = try await rows(PostgresQuery(
+            unsafeSQL: "SELECT d.doc, (\(plan.scoreSQL))::float8 AS score \(plan.fromSQL) WHERE \(plan.whereSQL) ORDER BY \(plan.orderSQL) LIMIT \(limit) OFFSET \(offset)",
+            binds: page.binds))
+        let hits = try found.map { row in
+            let (doc, score) = try row.decode((String, Double).self)
+            return SearchHit(document: try DocumentCoding.decode(doc), score: score)
+        }
+        var facets: [String: [FacetCount]] = [:]
+        for field in query.facets {
+            var facet = plan.sql
+            let f = facet.bind(field)
+            let counts = try await rows(PostgresQuery(
+                unsafeSQL: """
+                    SELECT t.value, count(*) AS n FROM document_terms t
+                    WHERE t.field = \(f) AND t.doc_id IN (SELECT d.id \(plan.fromSQL) WHERE \(plan.whereSQL))
+                    GROUP BY t.value ORDER BY n DESC, t.value LIMIT 100
+                    """,
+                binds: facet.binds))
+            facets[field] = try counts.map {
+                let (value, n) = try $0.decode((String, Int).self)
+                return FacetCount(value: value, count: n)
+            }
+        }
+        return SearchResults(total: total, hits: hits, facets: facets)
+    }
+
+    private func count(_ plan: PostgresSearchPlan) async throws -> Int {
+        try await rows(PostgresQuery(unsafeSQL: "SELECT count(*) \(plan.fromSQL) WHERE \(plan.whereSQL)", binds: plan.sql.binds))
+            .first.map { try $0.decode(Int.self) } ?? 0
+    }
+
+    /// Free text as a tsquery: every word prefix-matched and required; only letters and digits reach
+    /// the tsquery syntax, so a user cannot type operators.
+    static func tsQuery(_ text: String) -> String? {
+        let words = searchWords(text).split(separator: " ")
+        guard !words.isEmpty else { return nil }
+        return words.map { "\($0):*" }.joined(separator: " & ")
+    }
+}
+
+/// Bound values collected while SQL text is assembled: `bind` returns the `$n` to write.
+struct SQLBinds {
+    var binds = PostgresBindings()
+
+    mutating func bind<T: PostgresDynamicTypeEncodable>(_ value: T) -> String {
+        binds.append(value)
+        return "$\(binds.count)"
+    }
+}
+
+/// The SQL pieces of one search, mirroring the SQLite store's `SearchPlan`: field names come from
+/// whitelists, values are bound.
+struct PostgresSearchPlan {
+    enum Mode { case fullText, trigram }
+
+    var sql = SQLBinds()
+    let fromSQL = "FROM documents d"
+    var conditions: [String] = []
+    var scoreSQL = "0"
+    var orderSQL = ""
+    var hasText = false
+
+    var whereSQL: String { conditions.joined(separator: " AND ") }
+
+    init(query: SearchQuery, collection: String, mode: Mode) throws {
+        conditions.append("d.collection = \(sql.bind(collection))")
+        var relevance = "d.download_last_month"
+        if let tsquery = PostgresStore.tsQuery(query.text) {
+            hasText = true
+            switch mode {
+            case .fullText:
+                let q = "to_tsquery('simple', \(sql.bind(tsquery)))"
+                conditions.append("d.search @@ \(q)")
+                scoreSQL = "ts_rank(d.search, \(q))"
+            case .trigram:
+                let text = sql.bind(query.text.lowercased())
+                conditions.append("word_similarity(\(text), d.search_name) >= 0.5")
+                scoreSQL = "word_similarity(\(text), d.search_name)"
+            }
+            relevance = scoreSQL
+        }
+        for filter in query.filters {
+            switch filter {
+            case .contains(let field, let value):
+                guard SearchFields.facetable.contains(field) else { throw SearchError.unknownField(field, allowed: SearchFields.facetable) }
+                let f = sql.bind(field), v = sql.bind(field == "keywords" ? value.lowercased() : value)
+                conditions.append("d.id IN (SELECT doc_id FROM document_terms WHERE field = \(f) AND value = \(v))")
+            case .flag(let field, let value):
+                guard SearchFields.flags.contains(field) else { throw SearchError.unknownField(field, allowed: SearchFields.flags) }
+                conditions.append("d.\(field) = \(sql.bind(value))")
+            case .range(let field, let min, let max):
+                guard SearchFields.numeric.contains(field) else { throw SearchError.unknownField(field, allowed: SearchFields.numeric) }
+                if let min { conditions.append("d.\(field) >= \(sql.bind(min))") }
+                if let max { conditions.append("d.\(field) <= \(sql.bind(max))") }
+            }
+        }
+        let column: String
+        var naturalDescending = true
+        switch query.sort {
+        case .relevance: column = relevance
+        case .stars: column = "d.github_stars"
+        case .downloads: column = "d.download_last_month"
+        case .updated: column = "d.upload_timestamp"
+        case .health: column = "d.health_score"
+        case .newest: column = "d.first_seen"
+        case .name: column = "d.name"
+            naturalDescending = false
+        }
+        var descending = naturalDescending
+        if let asked = query.descending, query.sort != .relevance { descending = asked }
+        orderSQL = "\(column) \(descending ? "DESC" : "ASC"), d.name ASC"
+    }
+}

@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TrawlCore
+import TrawlStore
+
+/// `trawl worker`: the scheduler and job runner. Any number may share one store; with PostgreSQL
+/// they may run on many machines.
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Run the profiles' schedules and execute queued jobs.",
+        discussion: """
+            Each minute the worker enqueues the jobs the profiles' `schedule:` makes due (incremental → poll_feeds, \
+            refresh → refresh_profile, downloads → enrich_downloads, full → full_fetch); a slot is enqueued once however \
+            many workers run. Jobs are claimed with a lease (TRAWL_WORKER_LEASE seconds, default 60) renewed while they \
+            run: if a worker dies, another runs its job again. Failures retry with backoff (TRAWL_JOB_RETRY_BASE seconds, \
+            default 30, doubling) and are dead-lettered after TRAWL_JOB_MAX_ATTEMPTS (default 5) attempts.
+            Without -p every loaded profile is scheduled. --once: enqueue what is due now, run until nothing is runnable, exit.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .shortAndLong, help: "Profile to schedule (repeatable; default: every profile).") var profile: [String] = []
+    @Flag(name: .long, help: "Enqueue what is due now, run jobs until none is runnable, then exit.") var once = false
+    @Option(name: .long, help: "Jobs run at the same time by this worker.") var concurrency = 1
+    @Flag(name: .long, help: "Only run jobs; enqueue no scheduled ones.") var noSchedule = false
+    @Option(name: .long, help: .hidden) var scheduleAt: Int64?
+
+    func validate() throws {
+        if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
+    }
+
+    func run() async throws {
+        let env = CLIEnvironment(global)
+        let set = try env.loadProfiles()
+        var profiles = set.profiles
+        if !profile.isEmpty {
+            profiles = try profile.map { key in
+                guard let p = set.profile(key) else {
+                    Console.error("unknown profile '\(key)'; known profiles: \(set.keys.joined(separator: ", "))")
+                    throw ExitCode(2)
+                }
+                return p
+            }
+        }
+        let store = try env.openStore()
+        let handlers = CrawlJobs(env: env, store: store, profiles: set).handlers()
+        let worker = QueueWorker(
+            queue: store, handlers: handlers, configuration: Self.workerConfiguration(env.config, profiles: profiles, once: once,
+                concurrency: concurrency, schedule: !noSchedule, scheduleAt: scheduleAt.map { Date(timeIntervalSince1970: TimeInterval($0)) }),
+            logger: env.logger)
+        env.logger.info("worker started", metadata: [
+            "id": "\(worker.configuration.id)", "store": "\(store.redactedDescription)",
+            "profiles": "\(profiles.map(\.key).joined(separator: ","))", "concurrency": "\(concurrency)",
+        ])
+        do {
+            let summary = try await worker.run()
+            try await store.close()
+            if !global.quiet {
+                print("worker: \(summary.scheduled) scheduled, \(summary.completed) done, \(summary.failed) failed (will retry), \(summary.dead) dead, \(summary.lost) lost")
+            }
+            if summary.failed + summary.dead > 0 { throw ExitCode(3) }
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            try? await store.close()
+            Console.error("worker failed: \(error)")
+            throw ExitCode(1)
+        }
+    }
+
+    /// The worker's settings from flags and TRAWL_WORKER_LEASE / TRAWL_JOB_RETRY_BASE / TRAWL_JOB_MAX_ATTEMPTS.
+    static func workerConfiguration(
+        _ config: TrawlConfig, profiles: [Profile], once: Bool, concurrency: Int, schedule: Bool, scheduleAt: Date?
+    ) -> QueueWorker.Configuration {
+        let lease = config.value("TRAWL_WORKER_LEASE").flatMap(Int64.init) ?? 60
+        let base = config.value("TRAWL_JOB_RETRY_BASE").flatMap(Int64.init) ?? 30
+        let attempts = config.value("TRAWL_JOB_MAX_ATTEMPTS").flatMap(Int.init) ?? 5
+        let poll = config.value("TRAWL_WORKER_POLL_MS").flatMap(Int64.init) ?? 1000
+        return QueueWorker.Configuration(
+            profiles: profiles, concurrency: concurrency, lease: lease, idlePoll: .milliseconds(poll), once: once, schedule: schedule,
+            scheduleAt: scheduleAt, backoff: JobBackoff(base: base), maxAttempts: attempts)
+    }
+}
