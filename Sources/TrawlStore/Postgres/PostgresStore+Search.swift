@@ -95,19 +95,25 @@ struct PostgresSearchPlan {
             relevance = scoreSQL
         }
         for filter in query.filters {
-            switch filter {
-            case .contains(let field, let value):
-                guard SearchFields.facetable.contains(field) else { throw SearchError.unknownField(field, allowed: SearchFields.facetable) }
-                let f = sql.bind(field), v = sql.bind(field == "keywords" ? value.lowercased() : value)
-                conditions.append("d.id IN (SELECT doc_id FROM document_terms WHERE field = \(f) AND value = \(v))")
-            case .flag(let field, let value):
-                guard SearchFields.flags.contains(field) else { throw SearchError.unknownField(field, allowed: SearchFields.flags) }
-                conditions.append("d.\(field) = \(sql.bind(value))")
-            case .range(let field, let min, let max):
-                guard SearchFields.numeric.contains(field) else { throw SearchError.unknownField(field, allowed: SearchFields.numeric) }
-                if let min { conditions.append("d.\(field) >= \(sql.bind(min))") }
-                if let max { conditions.append("d.\(field) <= \(sql.bind(max))") }
-            }
+            conditions.append(try Self.condition(filter, &sql))
+        }
+        if !query.sortFields.isEmpty {
+            orderSQL = try query.sortFields.map { key in
+                let column: String
+                var descending = key.descending
+                switch key.field {
+                case SortField.textMatch:
+                    guard hasText else { return nil }
+                    column = scoreSQL  // ts_rank / similarity: higher is better
+                case "name": column = "d.name"
+                case let field where SearchFields.numeric.contains(field): column = "d.\(field)"
+                default: throw SearchError.unknownField(key.field, allowed: SearchFields.numeric + ["name", SortField.textMatch])
+                }
+                if key.field == SortField.textMatch { descending = key.descending }
+                return "\(column) \(descending ? "DESC" : "ASC")"
+            }.compactMap { $0 }.joined(separator: ", ")
+            orderSQL += (orderSQL.isEmpty ? "" : ", ") + "d.name ASC"
+            return
         }
         let column: String
         var naturalDescending = true
@@ -118,11 +124,41 @@ struct PostgresSearchPlan {
         case .updated: column = "d.upload_timestamp"
         case .health: column = "d.health_score"
         case .newest: column = "d.first_seen"
+        case .trending: column = SearchPlan.trendingSQL
         case .name: column = "d.name"
             naturalDescending = false
         }
         var descending = naturalDescending
         if let asked = query.descending, query.sort != .relevance { descending = asked }
-        orderSQL = "\(column) \(descending ? "DESC" : "ASC"), d.name ASC"
+        orderSQL = "\(column) \(descending ? "DESC" : "ASC")"
+        if query.sort == .trending { orderSQL += ", d.github_stars DESC" }
+        orderSQL += ", d.name ASC"
+    }
+
+    /// One filter as a SQL condition; its values are bound into `sql` (same semantics as SQLite's).
+    static func condition(_ filter: SearchFilter, _ sql: inout SQLBinds) throws -> String {
+        switch filter {
+        case .contains(let field, let value):
+            guard SearchFields.facetable.contains(field) else { throw SearchError.unknownField(field, allowed: SearchFields.facetable) }
+            let f = sql.bind(field), v = sql.bind(field == "keywords" ? value.lowercased() : value)
+            return "d.id IN (SELECT doc_id FROM document_terms WHERE field = \(f) AND value = \(v))"
+        case .flag(let field, let value):
+            guard SearchFields.flags.contains(field) else { throw SearchError.unknownField(field, allowed: SearchFields.flags) }
+            return "d.\(field) = \(sql.bind(value))"
+        case .range(let field, let min, let max):
+            guard SearchFields.numeric.contains(field) else { throw SearchError.unknownField(field, allowed: SearchFields.numeric) }
+            var parts: [String] = []
+            if let min { parts.append("d.\(field) >= \(sql.bind(min))") }
+            if let max { parts.append("d.\(field) <= \(sql.bind(max))") }
+            return parts.isEmpty ? "TRUE" : "(\(parts.joined(separator: " AND ")))"
+        case .name(let names):
+            guard !names.isEmpty else { return "FALSE" }
+            return "d.name IN (\(names.map { sql.bind(PackageName.normalize($0)) }.joined(separator: ", ")))"
+        case .anyOf(let filters):
+            guard !filters.isEmpty else { return "FALSE" }
+            return "(\(try filters.map { try condition($0, &sql) }.joined(separator: " OR ")))"
+        case .not(let inner):
+            return "NOT (\(try condition(inner, &sql)))"
+        }
     }
 }
