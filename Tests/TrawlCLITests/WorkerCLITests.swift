@@ -137,6 +137,32 @@ import TrawlStore
         try await store.close()
     }
 
+    @Test func sigtermHandsTheRunningJobBackAndExitsCleanly() async throws {
+        let dir = TrawlProcess.temporaryDirectory()
+        let url = "sqlite:\(dir.appendingPathComponent("q.sqlite").path)"
+        let store = try StoreLocator.open(url)
+        let marker = dir.appendingPathComponent("done.txt")
+        _ = FileManager.default.createFile(atPath: marker.path, contents: nil)
+        let id = try #require(try await store.enqueue(NewJob(kind: "test_sleep", arguments: #"{"ms": 20000, "marker": "\#(marker.path)"}"#), now: 0))
+        var env = Self.environment(store: url)
+        env["TRAWL_WORKER_LEASE"] = "600"
+        let worker = try TrawlProcess.spawn(["worker", "--no-schedule"], environment: env, directory: dir)
+        var running = false
+        for _ in 0..<300 where !running {
+            try await Task.sleep(for: .milliseconds(50))
+            running = try await store.job(id)?.status == .running
+        }
+        #expect(running)
+        kill(worker.processIdentifier, SIGTERM)
+        while worker.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(worker.terminationStatus == 0)
+        let job = try #require(try await store.job(id))
+        #expect(job.status == .failed, "handed back at once, not left until its 10-minute lease expires")
+        #expect(job.lastError?.contains("worker stopped") == true)
+        #expect(try String(contentsOf: marker, encoding: .utf8).isEmpty, "the job did not finish")
+        try await store.close()
+    }
+
     @Test func purgeAsksAndRefusesWithoutATerminal() async throws {
         let dir = TrawlProcess.temporaryDirectory()
         let url = "sqlite:\(dir.appendingPathComponent("q.sqlite").path)"
