@@ -137,6 +137,34 @@ import TrawlStore
         try await store.close()
     }
 
+    @Test func jobKindsRunTheCrawlCode() async throws {
+        let fake = try await FakePyPI.start(CrawlCLITests.projects(6))
+        let dir = TrawlProcess.temporaryDirectory()
+        let path = dir.appendingPathComponent("t.sqlite").path
+        var env = CrawlCLITests().environment(fake, store: path)
+        env["TRAWL_WORKER_POLL_MS"] = "50"
+        let store = try StoreLocator.open("sqlite:\(path)")
+        // The first poll_feeds of an empty collection is a full crawl.
+        try await store.enqueue(NewJob(kind: JobKind.pollFeeds, profile: "plone"), now: 0)
+        let first = try await TrawlProcess.run(["worker", "--once", "--no-schedule"], environment: env, directory: dir)
+        #expect(first.status == 0, "\(first.stderr.suffix(1500))")
+        #expect(try await store.documentCount(collection: "plone") == 6)
+        // update_project re-fetches one package.
+        fake.release("collective.addon0002", version: "2.0")
+        try await store.enqueue(NewJob(kind: JobKind.updateProject, profile: "plone", arguments: #"{"name": "Collective.Addon0002"}"#), now: 0)
+        try await store.enqueue(NewJob(kind: JobKind.updateGitHub, profile: "plone"), now: 0)
+        let second = try await TrawlProcess.run(["worker", "--once", "--no-schedule"], environment: env, directory: dir)
+        #expect(try await store.document("collective.addon0002", collection: "plone")?.version == "2.0")
+        #expect(try await store.checkpoint("crawl:plone:refresh:list") == nil, "a one-package job leaves no checkpoint behind")
+        let github = try #require(try await store.jobs(status: nil, limit: 10).first { $0.kind == JobKind.updateGitHub })
+        if github.status == .dead {
+            #expect(github.lastError?.contains("GitHub enricher") == true, "a kind this build cannot run says why")
+            #expect(second.status == 3)
+        }
+        try await store.close()
+        try await fake.shutdown()
+    }
+
     @Test func sigtermHandsTheRunningJobBackAndExitsCleanly() async throws {
         let dir = TrawlProcess.temporaryDirectory()
         let url = "sqlite:\(dir.appendingPathComponent("q.sqlite").path)"
