@@ -32,8 +32,8 @@ import TrawlStore
         _ = FileManager.default.createFile(atPath: marker.path, contents: nil)
         let store = try StoreLocator.open(url)
         var ids: [Int64] = []
-        for _ in 0..<10 {
-            let arguments = #"{"ms": 1200, "marker": "\#(marker.path)"}"#
+        for _ in 0..<12 {
+            let arguments = #"{"ms": 1500, "marker": "\#(marker.path)"}"#
             ids.append(try #require(try await store.enqueue(NewJob(kind: "test_sleep", arguments: arguments, maxAttempts: 5), now: Int64(Date().timeIntervalSince1970))))
         }
         let env = Self.environment(store: url)
