@@ -20,9 +20,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Port to listen on (0: any free port).") var port = 8108
     @Flag(name: .long, help: "Require an API key for the web page and /api/v1 too.") var `private` = false
     @Option(name: .shortAndLong, help: "Profile whose collection the web page opens on (or TRAWL_DEFAULT_PROFILE).") var profile: String?
+    @Flag(name: .long, help: "Also run `trawl worker` in this process: every profile's schedule and the queued jobs.") var worker = false
+    @Option(name: .long, help: "With --worker: jobs run at the same time.") var workerConcurrency = 1
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+        if workerConcurrency < 1 { throw ValidationError("--worker-concurrency must be at least 1") }
     }
 
     func run() async throws {
@@ -40,11 +43,31 @@ struct ServeCommand: AsyncParsableCommand {
         let server = try TrawlHTTPServer(store: store, options: options)
         let host = self.host
         let logger = env.logger
-        try await server.run(logger: env.logger) { port in
-            logger.info("trawl serve listening on http://\(host):\(port) (store \(store.redactedDescription))")
-            // A line tools and tests can wait for, on standard error so stdout stays clean.
-            Console.error("listening on http://\(host):\(port)")
+        // --worker: the simplest single-machine deployment, one process that serves and keeps every
+        // profile fresh. The worker stops (handing running jobs back) when the server shuts down.
+        let workerTask: Task<QueueWorker.Summary, any Error>? = worker ? {
+            let handlers = CrawlJobs(env: env, store: store, profiles: profiles).handlers()
+            let queueWorker = QueueWorker(
+                queue: store, handlers: handlers,
+                configuration: WorkerCommand.workerConfiguration(
+                    env.config, profiles: profiles.profiles, once: false, concurrency: workerConcurrency, schedule: true, scheduleAt: nil),
+                logger: logger)
+            logger.info("worker started in the server process", metadata: ["id": "\(queueWorker.configuration.id)"])
+            return Task { try await queueWorker.run() }
+        }() : nil
+        do {
+            try await server.run(logger: env.logger) { port in
+                logger.info("trawl serve listening on http://\(host):\(port) (store \(store.redactedDescription))")
+                // A line tools and tests can wait for, on standard error so stdout stays clean.
+                Console.error("listening on http://\(host):\(port)")
+            }
+        } catch {
+            workerTask?.cancel()
+            _ = try? await workerTask?.value
+            throw error
         }
+        workerTask?.cancel()
+        _ = try? await workerTask?.value
         try await store.close()
     }
 }

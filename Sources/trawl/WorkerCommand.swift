@@ -53,8 +53,18 @@ struct WorkerCommand: AsyncParsableCommand {
             "id": "\(worker.configuration.id)", "store": "\(store.redactedDescription)",
             "profiles": "\(profiles.map(\.key).joined(separator: ","))", "concurrency": "\(concurrency)",
         ])
+        StopSignal.install()
+        let running = Task { try await worker.run() }
+        // SIGINT/SIGTERM: stop claiming, hand running jobs back, exit 0.
+        let watcher = Task {
+            while !Task.isCancelled {
+                try await Task.sleep(for: .milliseconds(200))
+                if StopSignal.requested { running.cancel(); return }
+            }
+        }
+        defer { watcher.cancel() }
         do {
-            let summary = try await worker.run()
+            let summary = try await running.value
             try await store.close()
             if !global.quiet {
                 print("worker: \(summary.scheduled) scheduled, \(summary.completed) done, \(summary.failed) failed (will retry), \(summary.dead) dead, \(summary.lost) lost")
@@ -62,6 +72,9 @@ struct WorkerCommand: AsyncParsableCommand {
             if summary.failed + summary.dead > 0 { throw ExitCode(3) }
         } catch let error as ExitCode {
             throw error
+        } catch is CancellationError where StopSignal.requested {
+            try? await store.close()
+            if !global.quiet { print("worker stopped") }
         } catch {
             try? await store.close()
             Console.error("worker failed: \(error)")
@@ -80,5 +93,17 @@ struct WorkerCommand: AsyncParsableCommand {
         return QueueWorker.Configuration(
             profiles: profiles, concurrency: concurrency, lease: lease, idlePoll: .milliseconds(poll), once: once, schedule: schedule,
             scheduleAt: scheduleAt, backoff: JobBackoff(base: base), maxAttempts: attempts)
+    }
+}
+
+/// SIGINT/SIGTERM set a flag (all a C signal handler may do); the worker polls it and stops cleanly.
+enum StopSignal {
+    nonisolated(unsafe) static var flag: sig_atomic_t = 0
+
+    static var requested: Bool { flag != 0 }
+
+    static func install() {
+        signal(SIGINT) { _ in StopSignal.flag = 1 }
+        signal(SIGTERM) { _ in StopSignal.flag = 1 }
     }
 }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import TestSupport
 import Testing
 import TrawlCore
@@ -32,8 +35,8 @@ import TrawlStore
         _ = FileManager.default.createFile(atPath: marker.path, contents: nil)
         let store = try StoreLocator.open(url)
         var ids: [Int64] = []
-        for _ in 0..<10 {
-            let arguments = #"{"ms": 1200, "marker": "\#(marker.path)"}"#
+        for _ in 0..<12 {
+            let arguments = #"{"ms": 1500, "marker": "\#(marker.path)"}"#
             ids.append(try #require(try await store.enqueue(NewJob(kind: "test_sleep", arguments: arguments, maxAttempts: 5), now: Int64(Date().timeIntervalSince1970))))
         }
         let env = Self.environment(store: url)
@@ -137,6 +140,60 @@ import TrawlStore
         try await store.close()
     }
 
+    @Test func jobKindsRunTheCrawlCode() async throws {
+        let fake = try await FakePyPI.start(CrawlCLITests.projects(6))
+        let dir = TrawlProcess.temporaryDirectory()
+        let path = dir.appendingPathComponent("t.sqlite").path
+        var env = CrawlCLITests().environment(fake, store: path)
+        env["TRAWL_WORKER_POLL_MS"] = "50"
+        let store = try StoreLocator.open("sqlite:\(path)")
+        // The first poll_feeds of an empty collection is a full crawl.
+        try await store.enqueue(NewJob(kind: JobKind.pollFeeds, profile: "plone"), now: 0)
+        let first = try await TrawlProcess.run(["worker", "--once", "--no-schedule"], environment: env, directory: dir)
+        #expect(first.status == 0, "\(first.stderr.suffix(1500))")
+        #expect(try await store.documentCount(collection: "plone") == 6)
+        // update_project re-fetches one package.
+        fake.release("collective.addon0002", version: "2.0")
+        try await store.enqueue(NewJob(kind: JobKind.updateProject, profile: "plone", arguments: #"{"name": "Collective.Addon0002"}"#), now: 0)
+        try await store.enqueue(NewJob(kind: JobKind.updateGitHub, profile: "plone"), now: 0)
+        let second = try await TrawlProcess.run(["worker", "--once", "--no-schedule"], environment: env, directory: dir)
+        #expect(try await store.document("collective.addon0002", collection: "plone")?.version == "2.0")
+        #expect(try await store.checkpoint("crawl:plone:refresh:list") == nil, "a one-package job leaves no checkpoint behind")
+        let github = try #require(try await store.jobs(status: nil, limit: 10).first { $0.kind == JobKind.updateGitHub })
+        if github.status == .dead {
+            #expect(github.lastError?.contains("GitHub enricher") == true, "a kind this build cannot run says why")
+            #expect(second.status == 3)
+        }
+        try await store.close()
+        try await fake.shutdown()
+    }
+
+    @Test func sigtermHandsTheRunningJobBackAndExitsCleanly() async throws {
+        let dir = TrawlProcess.temporaryDirectory()
+        let url = "sqlite:\(dir.appendingPathComponent("q.sqlite").path)"
+        let store = try StoreLocator.open(url)
+        let marker = dir.appendingPathComponent("done.txt")
+        _ = FileManager.default.createFile(atPath: marker.path, contents: nil)
+        let id = try #require(try await store.enqueue(NewJob(kind: "test_sleep", arguments: #"{"ms": 20000, "marker": "\#(marker.path)"}"#), now: 0))
+        var env = Self.environment(store: url)
+        env["TRAWL_WORKER_LEASE"] = "600"
+        let worker = try TrawlProcess.spawn(["worker", "--no-schedule"], environment: env, directory: dir)
+        var running = false
+        for _ in 0..<300 where !running {
+            try await Task.sleep(for: .milliseconds(50))
+            running = try await store.job(id)?.status == .running
+        }
+        #expect(running)
+        kill(worker.processIdentifier, SIGTERM)
+        while worker.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(worker.terminationStatus == 0)
+        let job = try #require(try await store.job(id))
+        #expect(job.status == .failed, "handed back at once, not left until its 10-minute lease expires")
+        #expect(job.lastError?.contains("worker stopped") == true)
+        #expect(try String(contentsOf: marker, encoding: .utf8).isEmpty, "the job did not finish")
+        try await store.close()
+    }
+
     @Test func purgeAsksAndRefusesWithoutATerminal() async throws {
         let dir = TrawlProcess.temporaryDirectory()
         let url = "sqlite:\(dir.appendingPathComponent("q.sqlite").path)"
@@ -152,5 +209,38 @@ import TrawlStore
         #expect(forced.stdout.contains("purged 4 jobs"))
         #expect(try await store.jobs(status: nil, limit: 10).isEmpty)
         try await store.close()
+    }
+}
+
+/// `trawl serve --worker`: one process serves and runs the queue; SIGTERM stops both cleanly.
+@Suite struct ServeWorkerCLITests {
+    @Test func serveWithWorkerRunsQueuedJobsAndServesTheirResults() async throws {
+        let fake = try await FakePyPI.start(CrawlCLITests.projects(6))
+        let dir = TrawlProcess.temporaryDirectory()
+        let path = dir.appendingPathComponent("t.sqlite").path
+        var env = CrawlCLITests().environment(fake, store: path)
+        env["TRAWL_WORKER_POLL_MS"] = "50"
+        env["TRAWL_ADMIN_KEY"] = "serve-worker-admin-key"
+        let store = try StoreLocator.open("sqlite:\(path)")
+        try await store.enqueue(NewJob(kind: JobKind.pollFeeds, profile: "plone"), now: 0)
+        let port = try ServerPorts.free()
+        let server = try TrawlProcess.spawn(["serve", "--worker", "--port", String(port), "-p", "plone"], environment: env, directory: dir)
+        var indexed = 0
+        for _ in 0..<600 where indexed < 6 {
+            try await Task.sleep(for: .milliseconds(50))
+            indexed = try await store.documentCount(collection: "plone")
+        }
+        #expect(indexed == 6, "the worker inside the server ran the queued crawl")
+        // The server answers from what its worker stored.
+        let (data, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/api/v1/plone/packages?per_page=1")!)
+        #expect((response as? HTTPURLResponse)?.statusCode == 200)
+        let body = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        #expect(body?["found"] as? Int == 6, "\(String(decoding: data, as: UTF8.self).prefix(300))")
+        kill(server.processIdentifier, SIGTERM)
+        while server.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(server.terminationStatus == 0)
+        #expect(try await store.jobs(status: .running, limit: 10).isEmpty, "no job is left claimed by a stopped server")
+        try await store.close()
+        try await fake.shutdown()
     }
 }

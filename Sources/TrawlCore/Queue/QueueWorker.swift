@@ -213,12 +213,13 @@ public struct QueueWorker: Sendable {
             signal.finish()
         }
         logger.info("job started", metadata: ["job": "\(job.id)", "kind": "\(job.kind)", "profile": "\(job.profile ?? "")", "attempt": "\(job.attempts)"])
-        var softHit = false, leaseLost = false
+        var softHit = false, leaseLost = false, ended = false
         var failure: String?
         var permanent = false
         loop: for await event in events {
             switch event {
             case .finished(let error):
+                ended = true
                 if let error {
                     permanent = error is PermanentJobError
                     failure = softHit
@@ -233,6 +234,7 @@ public struct QueueWorker: Sendable {
                 logger.warning("soft time limit reached; asking the job to stop", metadata: ["job": "\(job.id)", "kind": "\(job.kind)"])
                 work.cancel()
             case .hardLimit:
+                ended = true
                 work.cancel()
                 failure = "hard time limit (\(limits.hard)) reached; abandoned"
                 break loop
@@ -243,6 +245,15 @@ public struct QueueWorker: Sendable {
             }
         }
         if leaseLost { return .lost }
+        if !ended {
+            // The worker itself is stopping (its task was cancelled): stop the job and hand it back
+            // at once rather than leave it until its lease expires. Unstructured, so it is not cancelled too.
+            work.cancel()
+            let queue = self.queue, id = configuration.id
+            _ = await Task { try? await queue.failJob(job.id, worker: id, error: "the worker stopped before the job finished", retryAt: Self.now, now: Self.now) }.value
+            logger.info("job handed back (worker stopping)", metadata: ["job": "\(job.id)"])
+            return .lost
+        }
         do {
             if let failure {
                 let retryAt: Int64? = permanent ? nil : Self.now + configuration.backoff.delay(afterAttempt: job.attempts)

@@ -61,11 +61,23 @@ struct CrawlJobs: @unchecked Sendable {
                 let unfinished = try await store.checkpoint("crawl:\(collection):full:list")
                 if count == 0 || serial == nil || unfinished != nil { chosen = .full }
             }
+            // A one-package job shares the crawl checkpoints of its mode: it must neither resume a
+            // whole-collection run nor leave its one-name list for a later full run to "resume".
+            let checkpoints = ["crawl:\(collection):\(chosen.rawValue)", "crawl:\(collection):\(chosen.rawValue):list"]
+            if name != nil, try await store.checkpoint(checkpoints[1]) != nil {
+                throw BusyCollection(description: "a \(chosen.rawValue) crawl of '\(collection)' is unfinished; \(job.kind) retries after it")
+            }
             var options = CrawlOptions(mode: chosen, filterName: name, enrich: true, concurrency: runtime.http.configuration.limit(for: .pypi))
             if let size = env.config.value("TRAWL_BATCH_SIZE").flatMap(Int.init) { options.batchSize = max(1, size) }
             options.dedupTTLNew = env.config.seconds("TRAWL_DEDUP_TTL_NEW", default: 86_400)
             options.dedupTTLUpdate = env.config.seconds("TRAWL_DEDUP_TTL_UPDATE", default: 86_400)
-            let summary = try await runtime.crawler(collection: collection, options: options, progress: nil).run()
+            let summary: CrawlSummary
+            do {
+                summary = try await runtime.crawler(collection: collection, options: options, progress: nil).run()
+            } catch {
+                if name != nil { for checkpoint in checkpoints { try? await store.deleteCheckpoint(checkpoint) } }
+                throw error
+            }
             try await runtime.shutdown()
             env.logger.info("crawl job done", metadata: [
                 "job": "\(job.id)", "mode": "\(summary.mode)", "indexed": "\(summary.indexed)", "problems": "\(summary.problems)",
@@ -74,6 +86,10 @@ struct CrawlJobs: @unchecked Sendable {
             try? await runtime.shutdown()
             throw error
         }
+    }
+
+    struct BusyCollection: Error, CustomStringConvertible {
+        var description: String
     }
 
     func enrich(_ job: ClaimedJob, kind: String) async throws {
