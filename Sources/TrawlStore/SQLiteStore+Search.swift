@@ -62,9 +62,6 @@ struct SearchPlan {
 
     var whereSQL: String { conditions.joined(separator: " AND ") }
 
-    /// Growth: last week's downloads against the month's weekly average, damped for tiny packages.
-    static let trendingSQL = "((d.download_last_week * 4.0 + 10.0) / (d.download_last_month + 40.0))"
-
     init(query: SearchQuery, collection: String, match: String?) throws {
         arguments = [collection]
         var hasText = false
@@ -82,43 +79,7 @@ struct SearchPlan {
             conditions.append(sql)
             arguments += StatementArguments(values)
         }
-        if !query.sortFields.isEmpty {
-            orderSQL = try query.sortFields.map { key in
-                let column: String
-                var descending = key.descending
-                switch key.field {
-                case SortField.textMatch:
-                    guard hasText else { return nil }
-                    column = SQLiteStore.bm25
-                    descending.toggle()  // bm25: lower is better
-                case "name": column = "d.name"
-                case let field where SearchFields.numeric.contains(field): column = "d.\(field)"
-                default: throw SearchError.unknownField(key.field, allowed: SearchFields.numeric + ["name", SortField.textMatch])
-                }
-                return "\(column) \(descending ? "DESC" : "ASC")"
-            }.compactMap { $0 }.joined(separator: ", ")
-            orderSQL += (orderSQL.isEmpty ? "" : ", ") + "d.name ASC"
-            return
-        }
-        let column: String
-        var naturalDescending = true
-        switch query.sort {
-        case .relevance: column = hasText ? SQLiteStore.bm25 : "d.download_last_month"
-            if hasText { naturalDescending = false }  // bm25: lower is better
-        case .stars: column = "d.github_stars"
-        case .downloads: column = "d.download_last_month"
-        case .updated: column = "d.upload_timestamp"
-        case .health: column = "d.health_score"
-        case .newest: column = "d.first_seen"
-        case .trending: column = Self.trendingSQL
-        case .name: column = "d.name"
-            naturalDescending = false
-        }
-        var descending = naturalDescending
-        if let asked = query.descending, query.sort != .relevance { descending = asked }
-        orderSQL = "\(column) \(descending ? "DESC" : "ASC")"
-        if query.sort == .trending { orderSQL += ", d.github_stars DESC" }
-        orderSQL += ", d.name ASC"
+        orderSQL = try SearchOrder.sql(for: query, relevance: hasText ? .init(sql: SQLiteStore.bm25, higherIsBetter: false) : nil)
     }
 
     /// One filter as a SQL condition with its bound values.

@@ -79,7 +79,6 @@ struct PostgresSearchPlan {
 
     init(query: SearchQuery, collection: String, mode: Mode) throws {
         conditions.append("d.collection = \(sql.bind(collection))")
-        var relevance = "d.download_last_month"
         if let tsquery = PostgresStore.tsQuery(query.text) {
             hasText = true
             switch mode {
@@ -92,47 +91,11 @@ struct PostgresSearchPlan {
                 conditions.append("word_similarity(\(text), d.search_name) >= 0.5")
                 scoreSQL = "word_similarity(\(text), d.search_name)"
             }
-            relevance = scoreSQL
         }
         for filter in query.filters {
             conditions.append(try Self.condition(filter, &sql))
         }
-        if !query.sortFields.isEmpty {
-            orderSQL = try query.sortFields.map { key in
-                let column: String
-                var descending = key.descending
-                switch key.field {
-                case SortField.textMatch:
-                    guard hasText else { return nil }
-                    column = scoreSQL  // ts_rank / similarity: higher is better
-                case "name": column = "d.name"
-                case let field where SearchFields.numeric.contains(field): column = "d.\(field)"
-                default: throw SearchError.unknownField(key.field, allowed: SearchFields.numeric + ["name", SortField.textMatch])
-                }
-                if key.field == SortField.textMatch { descending = key.descending }
-                return "\(column) \(descending ? "DESC" : "ASC")"
-            }.compactMap { $0 }.joined(separator: ", ")
-            orderSQL += (orderSQL.isEmpty ? "" : ", ") + "d.name ASC"
-            return
-        }
-        let column: String
-        var naturalDescending = true
-        switch query.sort {
-        case .relevance: column = relevance
-        case .stars: column = "d.github_stars"
-        case .downloads: column = "d.download_last_month"
-        case .updated: column = "d.upload_timestamp"
-        case .health: column = "d.health_score"
-        case .newest: column = "d.first_seen"
-        case .trending: column = SearchPlan.trendingSQL
-        case .name: column = "d.name"
-            naturalDescending = false
-        }
-        var descending = naturalDescending
-        if let asked = query.descending, query.sort != .relevance { descending = asked }
-        orderSQL = "\(column) \(descending ? "DESC" : "ASC")"
-        if query.sort == .trending { orderSQL += ", d.github_stars DESC" }
-        orderSQL += ", d.name ASC"
+        orderSQL = try SearchOrder.sql(for: query, relevance: hasText ? .init(sql: scoreSQL, higherIsBetter: true) : nil)
     }
 
     /// One filter as a SQL condition; its values are bound into `sql` (same semantics as SQLite's).
