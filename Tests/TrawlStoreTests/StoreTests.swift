@@ -44,6 +44,14 @@ import TrawlCore
         #expect(try await store.document("django-foo-bar", collection: "django")?.summary == "Changed")
         #expect(try await store.releases("django-foo-bar", collection: "django").count == 1)
         #expect(try await store.documentCount(collection: "django") == 1)
+        // Two spellings of one package in a batch: the last wins; a release listed twice is kept once.
+        try await store.upsert([
+            StoredPackage(document: Self.doc("Dup_Pkg", summary: "first")),
+            StoredPackage(document: Self.doc("dup.pkg", summary: "second"), releases: [releases[1], releases[1]]),
+        ], collection: "django")
+        #expect(try await store.document("dup-pkg", collection: "django")?.summary == "second")
+        #expect(try await store.releases("dup-pkg", collection: "django") == [releases[1]])
+        #expect(try await store.removeDocuments(["dup-pkg"], collection: "django") == 1)
         #expect(try await store.removeDocuments(["Django-Foo-Bar", "missing"], collection: "django") == 1)
         #expect(try await store.documentCount(collection: "django") == 0)
         #expect(try await store.releases("django-foo-bar", collection: "django").isEmpty)
