@@ -34,7 +34,8 @@ struct ServeCommand: AsyncParsableCommand {
         let store = try env.openStore()
         if let generated = try await AdminKeyBootstrap.prepare(store: store, configured: env.config.adminKey) {
             // Shown once, on standard output only; the store keeps its hash.
-            print("Generated admin API key (shown once, store it now): \(generated.value)")
+            // Written straight to the file descriptor: a piped stdout would otherwise hold it until exit.
+            FileHandle.standardOutput.write(Data("Generated admin API key (shown once, store it now): \(generated.value)\n".utf8))
         }
         let options = ServerOptions(
             host: host, port: port, isPrivate: `private`, adminKey: env.config.adminKey,

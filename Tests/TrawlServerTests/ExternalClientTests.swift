@@ -49,4 +49,16 @@ import Testing
         let status = await server.stop()
         #expect(status == 0, "SIGTERM ends serve cleanly")
     }
+
+    @Test func serveGeneratesAndPrintsAnAdminKeyWithoutTRAWL_ADMIN_KEY() async throws {
+        let server = try await ServeProcess.start(environment: ["TRAWL_ADMIN_KEY": ""])
+        let line = server.stdout.split(separator: "\n").first { $0.contains("Generated admin API key") } ?? ""
+        let key = String(line.split(separator: " ").last ?? "")
+        #expect(key.count >= 32, "\(server.stdout)")
+        var request = HTTPClientRequest(url: "\(server.baseURL)/keys")
+        request.headers.add(name: "X-TYPESENSE-API-KEY", value: key)
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        #expect(response.status.code == 200, "the printed key is the admin key")
+        #expect(await server.stop() == 0)
+    }
 }

@@ -12,12 +12,16 @@ struct ServeProcess {
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
+    /// What the server printed on standard output so far.
+    var stdout: String { (try? String(contentsOf: directory.appendingPathComponent("serve.stdout"), encoding: .utf8)) ?? "" }
+
     static func start(extraArguments: [String] = [], environment: [String: String] = [:]) async throws -> ServeProcess {
         let directory = TrawlProcess.temporaryDirectory()
         let store = try await ServerHarness.seededStore(at: directory)
         try await store.close()
         let stderrURL = directory.appendingPathComponent("serve.stderr")
         FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        FileManager.default.createFile(atPath: directory.appendingPathComponent("serve.stdout").path, contents: nil)
         let process = Process()
         process.executableURL = TrawlProcess.executable
         process.arguments = ["serve", "--port", "0", "--store", "sqlite:\(directory.appendingPathComponent("trawl.sqlite").path)"] + extraArguments
@@ -26,7 +30,7 @@ struct ServeProcess {
         env.merge(environment) { _, new in new }
         process.environment = env
         process.currentDirectoryURL = directory
-        process.standardOutput = FileHandle.nullDevice
+        process.standardOutput = try FileHandle(forWritingTo: directory.appendingPathComponent("serve.stdout"))
         process.standardError = try FileHandle(forWritingTo: stderrURL)
         process.standardInput = FileHandle.nullDevice
         try process.run()
