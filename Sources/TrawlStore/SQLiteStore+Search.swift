@@ -24,15 +24,22 @@ extension SQLiteStore {
             var facets: [String: [FacetCount]] = [:]
             for field in query.facets {
                 guard SearchFields.facetable.contains(field) else { throw SearchError.unknownField(field, allowed: SearchFields.facetable) }
+                facets[field] = []
+            }
+            if !facets.isEmpty {
+                // Every facet in one pass: the matching documents are found once, not once per field.
+                let fields = Array(facets.keys)
                 let counts = try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT t.value, COUNT(*) AS n FROM document_terms t
-                        WHERE t.field = ? AND t.doc_id IN (SELECT d.id \(plan.from) WHERE \(plan.whereSQL))
-                        GROUP BY t.value ORDER BY n DESC, t.value LIMIT 100
+                        SELECT t.field, t.value, COUNT(*) AS n FROM document_terms t
+                        WHERE t.field IN (\(databaseQuestionMarks(count: fields.count)))
+                          AND t.doc_id IN (SELECT d.id \(plan.from) WHERE \(plan.whereSQL))
+                        GROUP BY t.field, t.value
                         """,
-                    arguments: [field] + plan.arguments)
-                facets[field] = counts.map { FacetCount(value: $0[0], count: $0[1]) }
+                    arguments: StatementArguments(fields) + plan.arguments)
+                for row in counts { facets[row[0], default: []].append(FacetCount(value: row[1], count: row[2])) }
+                for (field, values) in facets { facets[field] = FacetCount.top(values) }
             }
             return SearchResults(total: total, hits: hits, facets: facets)
         }

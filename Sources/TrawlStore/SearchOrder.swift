@@ -53,3 +53,10 @@ enum SearchOrder {
         return keys.joined(separator: ", ")
     }
 }
+
+extension FacetCount {
+    /// The 100 most frequent values, most frequent first, ties by value: the order every store returns.
+    static func top(_ counts: [FacetCount]) -> [FacetCount] {
+        Array(counts.sorted { $0.count != $1.count ? $0.count > $1.count : $0.value < $1.value }.prefix(100))
+    }
+}

@@ -22,19 +22,25 @@ extension PostgresStore {
         }
         var facets: [String: [FacetCount]] = [:]
         for field in query.facets {
+            guard SearchFields.facetable.contains(field) else { throw SearchError.unknownField(field, allowed: SearchFields.facetable) }
+            facets[field] = []
+        }
+        if !facets.isEmpty {
+            // Every facet in one pass: the matching documents are found once, not once per field.
             var facet = plan.sql
-            let f = facet.bind(field)
+            let f = facet.bind(Array(facets.keys))
             let counts = try await rows(PostgresQuery(
                 unsafeSQL: """
-                    SELECT t.value, count(*) AS n FROM document_terms t
-                    WHERE t.field = \(f) AND t.doc_id IN (SELECT d.id \(plan.fromSQL) WHERE \(plan.whereSQL))
-                    GROUP BY t.value ORDER BY n DESC, t.value LIMIT 100
+                    SELECT t.field, t.value, count(*) AS n FROM document_terms t
+                    WHERE t.field = ANY(\(f)) AND t.doc_id IN (SELECT d.id \(plan.fromSQL) WHERE \(plan.whereSQL))
+                    GROUP BY t.field, t.value
                     """,
                 binds: facet.binds))
-            facets[field] = try counts.map {
-                let (value, n) = try $0.decode((String, Int).self)
-                return FacetCount(value: value, count: n)
+            for row in counts {
+                let (field, value, n) = try row.decode((String, String, Int).self)
+                facets[field, default: []].append(FacetCount(value: value, count: n))
             }
+            for (field, values) in facets { facets[field] = FacetCount.top(values) }
         }
         return SearchResults(total: total, hits: hits, facets: facets)
     }
