@@ -134,6 +134,7 @@ struct ProfileSummary: Encodable {
         schedule = [
             "incremental": p.schedule.incremental?.description ?? "", "refresh": p.schedule.refresh?.description ?? "",
             "downloads": p.schedule.downloads?.description ?? "", "full": p.schedule.full?.description ?? "",
+            "github": p.schedule.github?.description ?? "",
         ]
     }
 

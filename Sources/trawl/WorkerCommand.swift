@@ -12,7 +12,8 @@ struct WorkerCommand: AsyncParsableCommand {
         abstract: "Run the profiles' schedules and execute queued jobs.",
         discussion: """
             Each minute the worker enqueues the jobs the profiles' `schedule:` makes due (incremental → poll_feeds, \
-            refresh → refresh_profile, downloads → enrich_downloads, full → full_fetch); a slot is enqueued once however \
+            refresh → refresh_profile, downloads → enrich_downloads, full → full_fetch, github → update_github; the \
+            last two only for profiles listing that enricher); a slot is enqueued once however \
             many workers run. Jobs are claimed with a lease (TRAWL_WORKER_LEASE seconds, default 60) renewed while they \
             run: if a worker dies, another runs its job again. Failures retry with backoff (TRAWL_JOB_RETRY_BASE seconds, \
             default 30, doubling) and are dead-lettered after TRAWL_JOB_MAX_ATTEMPTS (default 5) attempts.

@@ -81,6 +81,32 @@ import TrawlStore
         #expect(await github.fetches(of: "org/repo000") == 1)
     }
 
+    /// The daily `update_github` job is `trawl enrich github` run by a worker: it fills GitHub figures
+    /// of packages no crawl touched, and within the cache's TTL a second run asks GitHub nothing.
+    @Test func updateGitHubJobRefreshesStoredPackages() async throws {
+        guard let github = try await Self.fake(["repos": Self.repos(4)]) else { return }
+        defer { github.stop() }
+        let dir = TrawlProcess.temporaryDirectory()
+        let path = dir.appendingPathComponent("t.sqlite").path
+        try await Self.seed(path, count: 4)
+        var env = Self.environment(store: path, github: github.baseURL)
+        env["TRAWL_WORKER_POLL_MS"] = "50"
+        let store = try StoreLocator.open("sqlite:\(path)")
+        try await store.enqueue(NewJob(kind: JobKind.updateGitHub, profile: "plone"), now: 0)
+        let first = try await TrawlProcess.run(["worker", "--once", "--no-schedule"], environment: env, directory: dir)
+        #expect(first.status == 0, "\(first.stderr.suffix(1500))")
+        #expect(!first.stdout.contains(Self.token) && !first.stderr.contains(Self.token))
+        #expect(try await store.jobs(status: .done, limit: 10).map(\.kind) == [JobKind.updateGitHub])
+        #expect(try await store.document("plone.repo003", collection: "plone")?.githubStars == 13)
+        #expect(try await store.document("plone.repo000", collection: "plone")?.healthScoreBreakdown.isEmpty == false, "health follows github")
+        #expect(await github.stat("graphql_queries") == 1, "four repositories, one query")
+        try await store.enqueue(NewJob(kind: JobKind.updateGitHub, profile: "plone"), now: 0)
+        let second = try await TrawlProcess.run(["worker", "--once", "--no-schedule"], environment: env, directory: dir)
+        #expect(second.status == 0, "\(second.stderr.suffix(1500))")
+        #expect(await github.stat("graphql_queries") == 1, "within the TTL the cache answers")
+        try await store.close()
+    }
+
     @Test func withoutATokenItWarnsOnceAndUsesRESTWithETags() async throws {
         guard let github = try await Self.fake(["repos": Self.repos(4)]) else { return }
         defer { github.stop() }

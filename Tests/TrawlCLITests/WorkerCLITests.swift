@@ -155,15 +155,10 @@ import TrawlStore
         // update_project re-fetches one package.
         fake.release("collective.addon0002", version: "2.0")
         try await store.enqueue(NewJob(kind: JobKind.updateProject, profile: "plone", arguments: #"{"name": "Collective.Addon0002"}"#), now: 0)
-        try await store.enqueue(NewJob(kind: JobKind.updateGitHub, profile: "plone"), now: 0)
         let second = try await TrawlProcess.run(["worker", "--once", "--no-schedule"], environment: env, directory: dir)
+        #expect(second.status == 0, "\(second.stderr.suffix(1500))")
         #expect(try await store.document("collective.addon0002", collection: "plone")?.version == "2.0")
         #expect(try await store.checkpoint("crawl:plone:refresh:list") == nil, "a one-package job leaves no checkpoint behind")
-        let github = try #require(try await store.jobs(status: nil, limit: 10).first { $0.kind == JobKind.updateGitHub })
-        if github.status == .dead {
-            #expect(github.lastError?.contains("GitHub enricher") == true, "a kind this build cannot run says why")
-            #expect(second.status == 3)
-        }
         try await store.close()
         try await fake.shutdown()
     }

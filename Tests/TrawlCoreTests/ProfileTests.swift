@@ -64,6 +64,7 @@ import TrawlStats
         #expect(p.enrichers.map(\.kind) == PluginRegistry.defaultEnrichers)
         #expect(p.schedule.refresh?.description == "0 2 * * 0")
         #expect(p.schedule.full?.description == "0 3 1 * *")
+        #expect(p.schedule.github?.description == "0 5 * * *")
     }
 
     @Test func laterLayerReplacesEarlierProfileWithSameKey() throws {
@@ -160,13 +161,15 @@ import TrawlStats
         expectIssue("key: a\nname: A\nsources:\n  - kind: pypi-requires\n    requires: x\nschedule:\n  refresh: \"0 25 * * 0\"\n", line: 7,
                     contains: ["schedule 'refresh': bad cron spec \"0 25 * * 0\"", "hour"])
         expectIssue("key: a\nname: A\nsources:\n  - kind: pypi-requires\n    requires: x\nschedule:\n  nightly: \"0 1 * * *\"\n", line: 7,
-                    contains: ["unknown schedule 'nightly'", "incremental, refresh, downloads, full"])
+                    contains: ["unknown schedule 'nightly'", "incremental, refresh, downloads, full, github"])
     }
 
     @Test func emptyCronDisablesOneSchedule() throws {
         let (profile, found) = loader.parser.parse(contents: "key: a\nname: A\nsources:\n  - kind: pypi-requires\n    requires: x\nschedule:\n  full: \"\"\n", path: "a.yaml", layer: .dropIn)
         #expect(found.isEmpty, "\(found)")
         #expect(profile?.schedule.full == nil)
+        let (weekly, _) = loader.parser.parse(contents: "key: a\nname: A\nsources:\n  - kind: pypi-requires\n    requires: x\nschedule:\n  github: \"0 6 * * 1\"\n", path: "a.yaml", layer: .dropIn)
+        #expect(weekly?.schedule.github?.description == "0 6 * * 1")
         #expect(profile?.schedule.incremental != nil)
     }
 

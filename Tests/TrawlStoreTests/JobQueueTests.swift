@@ -212,6 +212,24 @@ import TrawlCore
         #expect(JobBackoff(base: 30, cap: 100).delay(afterAttempt: 1) == 30)
         #expect(JobBackoff(base: 30, cap: 100).delay(afterAttempt: 3) == 100)
     }
+
+    @Test func githubAndDownloadsSlotsNeedTheirEnricher() throws {
+        let origin = ProfileOrigin(path: "t", layer: .dropIn)
+        var plain = Profile(key: "plain", name: "Plain", sources: [], enrichers: [PluginSpec(kind: "pypi")], origin: origin)
+        plain.schedule = .defaults
+        var full = plain
+        full.key = "full"
+        full.enrichers = ["pypi", "github", "downloads"].map { PluginSpec(kind: $0) }
+        let monday0500 = Date(timeIntervalSince1970: 1_763_960_400)  // 2025-11-24 05:00 UTC, a Monday
+        let jobs = JobSchedule.due([plain, full], at: monday0500)
+        #expect(jobs.filter { $0.kind == JobKind.updateGitHub }.map(\.profile) == ["full"])
+        #expect(jobs.contains { $0.uniqueKey == "schedule:full:github:202511240500" })
+        #expect(jobs.filter { $0.kind == JobKind.pollFeeds }.count == 2)
+        let sunday0400 = Date(timeIntervalSince1970: 1_763_870_400)  // 2025-11-23 04:00 UTC, a Sunday
+        #expect(JobSchedule.due([plain, full], at: sunday0400).filter { $0.kind == JobKind.enrichDownloads }.map(\.profile) == ["full"])
+        full.schedule.github = nil
+        #expect(!JobSchedule.due([full], at: monday0500).contains { $0.kind == JobKind.updateGitHub })
+    }
 }
 
 /// An ordinary (retryable) failure.

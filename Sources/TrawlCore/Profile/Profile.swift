@@ -64,27 +64,34 @@ public struct ProfileSchedule: Sendable, Equatable {
     public var refresh: CronSchedule?
     public var downloads: CronSchedule?
     public var full: CronSchedule?
+    /// GitHub figures of packages whose PyPI metadata did not change: a crawl only enriches what it
+    /// fetched, so without this job stars and pushes would age with the release. Daily, matching the
+    /// cache's default 24 h TTL, so each run refetches what expired (100 repositories a query).
+    public var github: CronSchedule?
 
-    public static let fieldNames = ["incremental", "refresh", "downloads", "full"]
+    public static let fieldNames = ["incremental", "refresh", "downloads", "full", "github"]
 
     /// The seed system's timings: feeds every minute, refresh Sunday 02:00, downloads Sunday 04:00,
-    /// a full crawl on the 1st at 03:00, all UTC.
+    /// a full crawl on the 1st at 03:00, all UTC; plus GitHub figures daily at 05:00 (the seed
+    /// refreshed them only with a full crawl).
     public static let defaultSpecs = [
         "incremental": "*/1 * * * *", "refresh": "0 2 * * 0", "downloads": "0 4 * * 0", "full": "0 3 1 * *",
+        "github": "0 5 * * *",
     ]
 
     public static var defaults: ProfileSchedule {
         func parse(_ field: String) -> CronSchedule? { try? CronSchedule(parsing: defaultSpecs[field] ?? "") }
         return ProfileSchedule(
             incremental: parse("incremental"), refresh: parse("refresh"),
-            downloads: parse("downloads"), full: parse("full"))
+            downloads: parse("downloads"), full: parse("full"), github: parse("github"))
     }
 
-    public init(incremental: CronSchedule?, refresh: CronSchedule?, downloads: CronSchedule?, full: CronSchedule?) {
+    public init(incremental: CronSchedule?, refresh: CronSchedule?, downloads: CronSchedule?, full: CronSchedule?, github: CronSchedule? = nil) {
         self.incremental = incremental
         self.refresh = refresh
         self.downloads = downloads
         self.full = full
+        self.github = github
     }
 }
 

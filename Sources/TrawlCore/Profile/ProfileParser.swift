@@ -291,6 +291,7 @@ public struct ProfileParser: Sendable {
             case "incremental": schedule.incremental = cron
             case "refresh": schedule.refresh = cron
             case "downloads": schedule.downloads = cron
+            case "github": schedule.github = cron
             default: schedule.full = cron
             }
         }

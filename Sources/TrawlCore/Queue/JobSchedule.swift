@@ -7,8 +7,12 @@ public enum JobSchedule {
     /// Schedule field → job kind.
     public static let kinds: [(mode: String, kind: String)] = [
         ("incremental", JobKind.pollFeeds), ("refresh", JobKind.refreshProfile),
-        ("downloads", JobKind.enrichDownloads), ("full", JobKind.fullFetch),
+        ("downloads", JobKind.enrichDownloads), ("full", JobKind.fullFetch), ("github", JobKind.updateGitHub),
     ]
+
+    /// Schedule fields that run one enricher: due only for profiles that list it (a profile
+    /// without `github` gets no `update_github` job, whatever the default schedule says).
+    static let enricherOf = ["downloads": "downloads", "github": "github"]
 
     /// The jobs due in the minute containing `date` (UTC).
     public static func due(_ profiles: [Profile], at date: Date) -> [NewJob] {
@@ -17,6 +21,7 @@ public enum JobSchedule {
         for profile in profiles {
             for (mode, kind) in kinds {
                 guard let cron = schedule(profile.schedule, mode), cron.matches(date) else { continue }
+                if let enricher = enricherOf[mode], !profile.hasEnricher(enricher) { continue }
                 jobs.append(NewJob(kind: kind, profile: profile.key, uniqueKey: "schedule:\(profile.key):\(mode):\(minute)"))
             }
         }
@@ -29,6 +34,7 @@ public enum JobSchedule {
         case "refresh": schedule.refresh
         case "downloads": schedule.downloads
         case "full": schedule.full
+        case "github": schedule.github
         default: nil
         }
     }

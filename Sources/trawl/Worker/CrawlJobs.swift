@@ -10,8 +10,8 @@ struct CrawlJobs: @unchecked Sendable {
     let store: any Store
     let profiles: ProfileSet
 
-    /// Every kind this build can run; `update_github` dead-letters with a message until the GitHub
-    /// enricher is registered.
+    /// Every job kind, each doing what the matching command does; `update_github` is
+    /// `trawl enrich github` (expired cache entries refetched, then health and categories).
     func handlers() -> JobHandlers {
         var handlers = JobHandlers()
         handlers.register(JobKind.pollFeeds) { job in try await crawl(job, mode: nil) }
