@@ -28,7 +28,6 @@ struct EnrichCommand: AsyncParsableCommand {
     static let kinds: [String: [String]] = [
         "downloads": ["flags"], "github": ["health", "categories"], "health": [], "flags": [], "categories": [],
     ]
-    static let planned: [String] = []
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "downloads | github | health | flags | categories") var kind: String
@@ -45,10 +44,6 @@ struct EnrichCommand: AsyncParsableCommand {
 
     func run() async throws {
         let available = Self.kinds.keys.sorted().joined(separator: ", ")
-        if Self.planned.contains(kind) {
-            Console.error("'\(kind)' enrichment is not in this build yet (it arrives with the GitHub enricher); available: \(available)")
-            throw ExitCode(2)
-        }
         if Self.kinds[kind] == nil {
             Console.error("unknown enricher '\(kind)'; available: \(available)")
             throw ExitCode(2)

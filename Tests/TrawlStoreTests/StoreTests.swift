@@ -132,6 +132,12 @@ import TrawlCore
         #expect(combined.total == 6)  // 10,12,…,20
         #expect(combined.facets["framework_versions"] == [FacetCount(value: "5.0", count: 6)])
         #expect(combined.facets["keywords"]?.first == FacetCount(value: "shared", count: 6))
+        // Facets count only the collection searched, with or without a full-text match.
+        try await store.upsert(packages.prefix(4).map { StoredPackage(document: $0.document) }, collection: "other")
+        let everything = try await store.search(SearchQuery(facets: ["framework_versions"]), collection: "c")
+        #expect(everything.facets["framework_versions"] == [FacetCount(value: "4.2", count: 15), FacetCount(value: "5.0", count: 15)])
+        let worded = try await store.search(SearchQuery(text: "package", facets: ["framework_versions"]), collection: "c")
+        #expect(worded.facets["framework_versions"] == [FacetCount(value: "4.2", count: 15), FacetCount(value: "5.0", count: 15)])
         #expect(try await store.search(SearchQuery(filters: [.contains(field: "keywords", value: "SHARED")]), collection: "c").total == 30)
         await #expect(throws: SearchError.self) {
             _ = try await store.search(SearchQuery(filters: [.range(field: "doc; DROP TABLE documents", min: 1, max: nil)]), collection: "c")
