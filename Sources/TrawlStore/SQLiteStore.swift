@@ -26,10 +26,17 @@ public final class SQLiteStore: Store {
         configuration.label = "trawl"
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Readers get a page cache that holds a collection's search indexes: with SQLite's 2 MB
+            // default every search re-read its pages from the OS (serve bench 20k packages, 64
+            // connections: 75 → 129 requests/s). A cap, not an allocation: only pages read count.
+            if db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -\(Self.readerCacheKiB)") }
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(pool)
     }
+
+    /// Page cache per reader connection (GRDB opens up to five).
+    static let readerCacheKiB = 32 * 1024
 
     public var redactedDescription: String { "sqlite:\(path)" }
 
