@@ -40,10 +40,6 @@ extension SQLiteStore {
     }
 
     public func flushValidators() async throws {
-        try await flushPendingValidators()
-    }
-
-    func flushPendingValidators() async throws {
         let pending = takePendingValidators()
         if !pending.isEmpty { try await pool.write { db in try Self.saveValidators(db, pending) } }
     }

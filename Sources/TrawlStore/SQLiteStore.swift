@@ -41,7 +41,7 @@ public final class SQLiteStore: Store {
     public var redactedDescription: String { "sqlite:\(path)" }
 
     public func close() async throws {
-        try await flushPendingValidators()
+        try await flushValidators()
         try pool.close()
     }
 
