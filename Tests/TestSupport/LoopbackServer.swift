@@ -61,6 +61,16 @@ public final class LoopbackServer: Sendable {
     /// How many complete requests have been received so far.
     public var requestCount: Int { core.state.withLock { $0.requests.count } }
 
+    /// Requests for paths starting with `prefix`: a test that counts requests gives its own a unique
+    /// prefix, so a stray request (another test's client still retrying an address this server's
+    /// ephemeral port used to have) cannot change its count.
+    public func requestCount(prefix: String) -> Int {
+        core.state.withLock { $0.requests.filter { $0.path.hasPrefix(prefix) }.count }
+    }
+
+    /// Every path received, for failure messages.
+    public var receivedPaths: [String] { core.state.withLock { $0.requests.map(\.path) } }
+
     /// The highest number of requests that were being served at the same time: a request counts from the moment
     /// its handler is called until its response (including any `.delayed` wait) has been written.
     public var maxInFlight: Int { core.state.withLock { $0.maxInFlight } }

@@ -13,12 +13,18 @@ import Testing
         HTTPFetcher(configuration: .init(retry: Self.fastRetry, requestTimeout: .seconds(5), concurrency: concurrency), cache: cache, logger: logger)
     }
 
-    /// Answers with `responses` in turn, then the last one forever; records arrival times.
+    /// The one path scripted tests fetch: a stray request for another path (another test's client
+    /// retrying an address this ephemeral port once had) gets a 404 and consumes nothing.
+    static let scripted = "/scripted"
+
+    /// Answers requests for `scripted` with `responses` in turn, then the last one forever; records
+    /// arrival times.
     final class Script: Sendable {
         let responses: [LoopbackResponse]
         let arrivals = Mutex<[ContinuousClock.Instant]>([])
         init(_ responses: [LoopbackResponse]) { self.responses = responses }
-        func next() -> LoopbackResponse {
+        func next(_ request: LoopbackRequest) -> LoopbackResponse {
+            guard request.path == HTTPFetcherTests.scripted else { return .status(404) }
             let n = arrivals.withLock { $0.append(.now); return $0.count }
             return responses[min(n, responses.count) - 1]
         }
@@ -26,9 +32,9 @@ import Testing
 
     @Test func honoursRetryAfterOn429() async throws {
         let script = Script([.text("slow down", status: 429, headers: [("Retry-After", "1")]), .json(#"{"ok":true}"#)])
-        let server = try await LoopbackServer.start { _ in script.next() }
+        let server = try await LoopbackServer.start { request in script.next(request) }
         let fetcher = makeFetcher()
-        let response = try await fetcher.fetch(FetchRequest(server.baseURL + "/x", upstream: .pypi))
+        let response = try await fetcher.fetch(FetchRequest(server.baseURL + Self.scripted, upstream: .pypi))
         try await fetcher.shutdown(); try await server.shutdown()
         #expect(response.status == 200)
         #expect(response.attempts == 2)
@@ -41,9 +47,9 @@ import Testing
 
     @Test func retries503ThenSucceeds() async throws {
         let script = Script([.status(503), .status(502), .json(#"{"v":1}"#)])
-        let server = try await LoopbackServer.start { _ in script.next() }
+        let server = try await LoopbackServer.start { request in script.next(request) }
         let fetcher = makeFetcher()
-        let response = try await fetcher.fetch(FetchRequest(server.baseURL + "/x", upstream: .github))
+        let response = try await fetcher.fetch(FetchRequest(server.baseURL + Self.scripted, upstream: .github))
         try await fetcher.shutdown(); try await server.shutdown()
         #expect(response.status == 200)
         #expect(response.bodyString == #"{"v":1}"#)
@@ -54,12 +60,12 @@ import Testing
         let server = try await LoopbackServer.start { _ in .status(500) }
         let fetcher = makeFetcher()
         await #expect {
-            _ = try await fetcher.fetch(FetchRequest(server.baseURL + "/x", upstream: .pypi))
+            _ = try await fetcher.fetch(FetchRequest(server.baseURL + "/always-500", upstream: .pypi))
         } throws: { error in
             if case .status(_, 500, 4)? = error as? HTTPFetchError { return true }
             return false
         }
-        #expect(server.requestCount == 4)
+        #expect(server.requestCount(prefix: "/always-500") == 4, "\(server.receivedPaths)")
         try await fetcher.shutdown(); try await server.shutdown()
     }
 
@@ -69,14 +75,14 @@ import Testing
         let response = try await fetcher.fetch(FetchRequest(server.baseURL + "/pypi/gone/json", upstream: .pypi))
         try await fetcher.shutdown(); try await server.shutdown()
         #expect(response.status == 404)
-        #expect(server.requestCount == 1)
+        #expect(server.requestCount(prefix: "/pypi/gone/json") == 1, "\(server.receivedPaths)")
     }
 
     @Test func connectionResetIsRetried() async throws {
         let script = Script([.reset, .json("[1,2,3]")])
-        let server = try await LoopbackServer.start { _ in script.next() }
+        let server = try await LoopbackServer.start { request in script.next(request) }
         let fetcher = makeFetcher()
-        let response = try await fetcher.fetch(FetchRequest(server.baseURL + "/x", upstream: .pypi))
+        let response = try await fetcher.fetch(FetchRequest(server.baseURL + Self.scripted, upstream: .pypi))
         try await fetcher.shutdown(); try await server.shutdown()
         #expect(response.bodyString == "[1,2,3]")
         #expect(response.attempts == 2)
@@ -86,9 +92,9 @@ import Testing
         let full = Array(String(repeating: "abcdefghij", count: 1000).utf8)
         let script = Script([.truncated(status: 200, headers: [("Content-Type", "application/json")], body: Array(full.prefix(3000)), declaredLength: full.count),
                              .respond(status: 200, headers: [("Content-Type", "application/json")], body: full)])
-        let server = try await LoopbackServer.start { _ in script.next() }
+        let server = try await LoopbackServer.start { request in script.next(request) }
         let fetcher = makeFetcher()
-        let response = try await fetcher.fetch(FetchRequest(server.baseURL + "/x", upstream: .pypi))
+        let response = try await fetcher.fetch(FetchRequest(server.baseURL + Self.scripted, upstream: .pypi))
         try await fetcher.shutdown(); try await server.shutdown()
         #expect(response.body == full)
         #expect(response.attempts == 2)
@@ -118,12 +124,12 @@ import Testing
         let fetcher = makeFetcher(concurrency: [.clickhouse: 3])
         try await withThrowingTaskGroup(of: Int.self) { group in
             for i in 0..<30 {
-                group.addTask { try await fetcher.fetch(FetchRequest(server.baseURL + "/q\(i)", upstream: .clickhouse)).status }
+                group.addTask { try await fetcher.fetch(FetchRequest(server.baseURL + "/limited/q\(i)", upstream: .clickhouse)).status }
             }
             for try await status in group { #expect(status == 200) }
         }
         try await fetcher.shutdown(); try await server.shutdown()
-        #expect(server.requestCount == 30)
+        #expect(server.requestCount(prefix: "/limited/") == 30, "\(server.receivedPaths)")
         #expect(server.maxInFlight <= 3)
         #expect(server.maxInFlight >= 2, "requests should overlap up to the limit")
     }
@@ -150,21 +156,21 @@ import Testing
         let server = try await LoopbackServer.start { _ in .status(429, headers: [("Retry-After", "3600")]) }
         let fetcher = makeFetcher()
         await #expect {
-            _ = try await fetcher.fetch(FetchRequest(server.baseURL + "/x", upstream: .github))
+            _ = try await fetcher.fetch(FetchRequest(server.baseURL + "/rate-limited", upstream: .github))
         } throws: { error in
             if case .rateLimited? = error as? HTTPFetchError { return true }
             return false
         }
-        #expect(server.requestCount == 1, "no hammering while rate limited")
+        #expect(server.requestCount(prefix: "/rate-limited") == 1, "no hammering while rate limited; \(server.receivedPaths)")
         try await fetcher.shutdown(); try await server.shutdown()
     }
 
     @Test func githubRateLimitResetIsHonoured() async throws {
         let reset = Int(Date().timeIntervalSince1970) + 1
         let script = Script([.text("API rate limit exceeded", status: 403, headers: [("x-ratelimit-remaining", "0"), ("x-ratelimit-reset", "\(reset)")]), .json("{}")])
-        let server = try await LoopbackServer.start { _ in script.next() }
+        let server = try await LoopbackServer.start { request in script.next(request) }
         let fetcher = makeFetcher()
-        let response = try await fetcher.fetch(FetchRequest(server.baseURL + "/repos/a/b", upstream: .github))
+        let response = try await fetcher.fetch(FetchRequest(server.baseURL + Self.scripted, upstream: .github))
         try await fetcher.shutdown(); try await server.shutdown()
         #expect(response.status == 200)
         #expect(response.attempts == 2)

@@ -33,11 +33,11 @@ import Testing
         // Measured on the client: the third start cannot come before the first start + 500 ms,
         // however slowly the first connection opens.
         let before = ContinuousClock.now
-        for _ in 0..<3 { _ = try await fetcher.fetch(FetchRequest(server.baseURL + "/x", upstream: .pypistats)) }
+        for _ in 0..<3 { _ = try await fetcher.fetch(FetchRequest(server.baseURL + "/budgeted", upstream: .pypistats)) }
         let elapsed = ContinuousClock.now - before
         try await fetcher.shutdown()
         try await server.shutdown()
-        #expect(server.requestCount == 3)
+        #expect(server.requestCount(prefix: "/budgeted") == 3, "\(server.receivedPaths)")
         #expect(elapsed >= .milliseconds(500), "the third pypistats request waited for the window (\(elapsed))")
         #expect(fetcher.configuration.budget(for: .other) == nil, "other upstreams have no budget")
     }
