@@ -20,13 +20,11 @@ extension SQLiteStore {
             try await pool.write { db in try Self.saveValidators(db, [response]) }
             return
         }
-        let full = pendingValidators.withLock { pending -> [CachedResponse] in
+        let full = pendingValidators.withLock { pending in
             pending[response.url] = response
-            guard pending.count >= Self.pendingValidatorLimit else { return [] }
-            defer { pending.removeAll(keepingCapacity: true) }
-            return Array(pending.values)
+            return pending.count >= Self.pendingValidatorLimit
         }
-        if !full.isEmpty { try await pool.write { db in try Self.saveValidators(db, full) } }
+        if full { try await flushValidators() }
     }
 
     /// Pending validators are written at the latest with this many, or with the next document batch.

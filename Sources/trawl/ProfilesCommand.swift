@@ -131,11 +131,7 @@ struct ProfileSummary: Encodable {
             return entry
         }
         enrichers = p.enrichers.map(\.kind)
-        schedule = [
-            "incremental": p.schedule.incremental?.description ?? "", "refresh": p.schedule.refresh?.description ?? "",
-            "downloads": p.schedule.downloads?.description ?? "", "full": p.schedule.full?.description ?? "",
-            "github": p.schedule.github?.description ?? "",
-        ]
+        schedule = Dictionary(uniqueKeysWithValues: ProfileSchedule.fieldNames.map { ($0, p.schedule[field: $0]?.description ?? "") })
     }
 
     static func text(_ value: OptionValue) -> String {

@@ -30,8 +30,10 @@ import TrawlStore
         return env
     }
 
-    /// A stored plone collection whose packages point at `org/repoNNN`.
-    static func seed(_ path: String, count: Int) async throws {
+    /// A store in a fresh folder holding a plone collection whose packages point at `org/repoNNN`;
+    /// returns its path.
+    static func seededStore(count: Int) async throws -> String {
+        let path = TrawlProcess.temporaryDirectory().appendingPathComponent("t.sqlite").path
         let store = try SQLiteStore(path: path)
         let packages = (0..<count).map { i in
             var d = PackageDocument(name: String(format: "plone.repo%03d", i))
@@ -41,6 +43,7 @@ import TrawlStore
             return StoredPackage(document: d, releases: [Release(version: "1.0", uploadTimestamp: 1_700_000_000)])
         }
         try await store.upsert(packages, collection: "plone")
+        return path
     }
 
     static func repos(_ count: Int) -> [[String: Any]] {
@@ -50,9 +53,7 @@ import TrawlStore
     @Test func enrichGitHubUsesTheTokenButNeverPrintsIt() async throws {
         guard let github = try await Self.fake(["repos": Self.repos(3)]) else { return }
         defer { github.stop() }
-        let dir = TrawlProcess.temporaryDirectory()
-        let path = dir.appendingPathComponent("t.sqlite").path
-        try await Self.seed(path, count: 3)
+        let path = try await Self.seededStore(count: 3)
         let env = Self.environment(store: path, github: github.baseURL)
         let run = try await TrawlProcess.run(["enrich", "github", "-p", "plone", "--verbose"], environment: env)
         #expect(run.status == 0, "\(run.stderr)")
@@ -86,14 +87,12 @@ import TrawlStore
     @Test func updateGitHubJobRefreshesStoredPackages() async throws {
         guard let github = try await Self.fake(["repos": Self.repos(4)]) else { return }
         defer { github.stop() }
-        let dir = TrawlProcess.temporaryDirectory()
-        let path = dir.appendingPathComponent("t.sqlite").path
-        try await Self.seed(path, count: 4)
+        let path = try await Self.seededStore(count: 4)
         var env = Self.environment(store: path, github: github.baseURL)
         env["TRAWL_WORKER_POLL_MS"] = "50"
         let store = try StoreLocator.open("sqlite:\(path)")
         try await store.enqueue(NewJob(kind: JobKind.updateGitHub, profile: "plone"), now: 0)
-        let first = try await TrawlProcess.run(["worker", "--once", "--no-schedule"], environment: env, directory: dir)
+        let first = try await TrawlProcess.run(["worker", "--once", "--no-schedule"], environment: env, directory: URL(fileURLWithPath: path).deletingLastPathComponent())
         #expect(first.status == 0, "\(first.stderr.suffix(1500))")
         #expect(!first.stdout.contains(Self.token) && !first.stderr.contains(Self.token))
         #expect(try await store.jobs(status: .done, limit: 10).map(\.kind) == [JobKind.updateGitHub])
@@ -101,7 +100,7 @@ import TrawlStore
         #expect(try await store.document("plone.repo000", collection: "plone")?.healthScoreBreakdown.isEmpty == false, "health follows github")
         #expect(await github.stat("graphql_queries") == 1, "four repositories, one query")
         try await store.enqueue(NewJob(kind: JobKind.updateGitHub, profile: "plone"), now: 0)
-        let second = try await TrawlProcess.run(["worker", "--once", "--no-schedule"], environment: env, directory: dir)
+        let second = try await TrawlProcess.run(["worker", "--once", "--no-schedule"], environment: env, directory: URL(fileURLWithPath: path).deletingLastPathComponent())
         #expect(second.status == 0, "\(second.stderr.suffix(1500))")
         #expect(await github.stat("graphql_queries") == 1, "within the TTL the cache answers")
         try await store.close()
@@ -110,9 +109,7 @@ import TrawlStore
     @Test func withoutATokenItWarnsOnceAndUsesRESTWithETags() async throws {
         guard let github = try await Self.fake(["repos": Self.repos(4)]) else { return }
         defer { github.stop() }
-        let dir = TrawlProcess.temporaryDirectory()
-        let path = dir.appendingPathComponent("t.sqlite").path
-        try await Self.seed(path, count: 4)
+        let path = try await Self.seededStore(count: 4)
         var env = Self.environment(store: path, github: github.baseURL, token: nil)
         env["TRAWL_GITHUB_CACHE_TTL"] = "0"
         let run = try await TrawlProcess.run(["enrich", "github", "-p", "plone"], environment: env)
@@ -129,9 +126,7 @@ import TrawlStore
     @Test func budgetExhaustionExitsThreeAndTheNextRunResumes() async throws {
         guard let github = try await Self.fake(["repos": Self.repos(150), "graphql_points": 1]) else { return }
         defer { github.stop() }
-        let dir = TrawlProcess.temporaryDirectory()
-        let path = dir.appendingPathComponent("t.sqlite").path
-        try await Self.seed(path, count: 150)
+        let path = try await Self.seededStore(count: 150)
         var env = Self.environment(store: path, github: github.baseURL)
         env["TRAWL_GITHUB_CONCURRENCY"] = "1"
         let first = try await TrawlProcess.run(["enrich", "github", "-p", "plone"], environment: env)

@@ -80,10 +80,34 @@ public struct ProfileSchedule: Sendable, Equatable {
     ]
 
     public static var defaults: ProfileSchedule {
-        func parse(_ field: String) -> CronSchedule? { try? CronSchedule(parsing: defaultSpecs[field] ?? "") }
-        return ProfileSchedule(
-            incremental: parse("incremental"), refresh: parse("refresh"),
-            downloads: parse("downloads"), full: parse("full"), github: parse("github"))
+        var schedule = ProfileSchedule(incremental: nil, refresh: nil, downloads: nil, full: nil)
+        for field in fieldNames { schedule[field: field] = try? CronSchedule(parsing: defaultSpecs[field] ?? "") }
+        return schedule
+    }
+
+    /// One field by its YAML name (one of `fieldNames`; any other name reads nil and writes nothing),
+    /// so the parser, the scheduler and `profiles show` need not each spell out every field.
+    public subscript(field field: String) -> CronSchedule? {
+        get {
+            switch field {
+            case "incremental": incremental
+            case "refresh": refresh
+            case "downloads": downloads
+            case "full": full
+            case "github": github
+            default: nil
+            }
+        }
+        set {
+            switch field {
+            case "incremental": incremental = newValue
+            case "refresh": refresh = newValue
+            case "downloads": downloads = newValue
+            case "full": full = newValue
+            case "github": github = newValue
+            default: break
+            }
+        }
     }
 
     public init(incremental: CronSchedule?, refresh: CronSchedule?, downloads: CronSchedule?, full: CronSchedule?, github: CronSchedule? = nil) {

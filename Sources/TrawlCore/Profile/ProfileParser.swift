@@ -287,13 +287,7 @@ public struct ProfileParser: Sendable {
                     continue
                 }
             }
-            switch field {
-            case "incremental": schedule.incremental = cron
-            case "refresh": schedule.refresh = cron
-            case "downloads": schedule.downloads = cron
-            case "github": schedule.github = cron
-            default: schedule.full = cron
-            }
+            schedule[field: field] = cron
         }
         return schedule
     }

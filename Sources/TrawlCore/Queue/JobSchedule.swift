@@ -20,23 +20,12 @@ public enum JobSchedule {
         let minute = slot(date)
         for profile in profiles {
             for (mode, kind) in kinds {
-                guard let cron = schedule(profile.schedule, mode), cron.matches(date) else { continue }
+                guard let cron = profile.schedule[field: mode], cron.matches(date) else { continue }
                 if let enricher = enricherOf[mode], !profile.hasEnricher(enricher) { continue }
                 jobs.append(NewJob(kind: kind, profile: profile.key, uniqueKey: "schedule:\(profile.key):\(mode):\(minute)"))
             }
         }
         return jobs
-    }
-
-    static func schedule(_ schedule: ProfileSchedule, _ mode: String) -> CronSchedule? {
-        switch mode {
-        case "incremental": schedule.incremental
-        case "refresh": schedule.refresh
-        case "downloads": schedule.downloads
-        case "full": schedule.full
-        case "github": schedule.github
-        default: nil
-        }
     }
 
     /// `yyyyMMddHHmm` of the UTC minute.
