@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
     targets: [
         // The built-in profiles: the YAML files in profiles/ compiled into the binary by a build-tool plugin,
@@ -116,12 +117,25 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The in-memory search index of `trawl serve`: term dictionary, postings, facet and sort
+        // columns per collection, kept fresh from the store's revisions (no SQL per search).
+        .target(
+            name: "TrawlSearchIndex",
+            dependencies: [
+                "TrawlCore",
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "BitCollections", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // `trawl serve`: JSON API, Typesense-compatible search, the web page, /metrics (Hummingbird).
         .target(
             name: "TrawlServer",
             dependencies: [
                 "TrawlCore",
                 "TrawlStore",
+                "TrawlSearchIndex",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -260,7 +274,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TrawlStoreTests",
-            dependencies: ["TrawlStore", "TrawlCore", "TestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["TrawlStore", "TrawlCore", "TrawlSearchIndex", "TestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
     ],

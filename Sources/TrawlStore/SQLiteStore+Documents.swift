@@ -11,23 +11,24 @@ extension SQLiteStore {
         try await pool.write { db in
             try Self.saveValidators(db, validators)
             try Self.ensureCollection(db, collection, profile: nil)
+            let revision = try Self.advanceRevision(db, collection)
             for (package, json) in encoded {
-                try Self.upsert(db, package, json: json, collection: collection)
+                try Self.upsert(db, package, json: json, collection: collection, revision: revision)
             }
         }
     }
 
     /// Cached statements: a crawl runs these tens of thousands of times, and compiling SQL each
     /// time (parse + authorizer) cost more than executing it.
-    static func upsert(_ db: Database, _ package: StoredPackage, json: String, collection: String) throws {
+    static func upsert(_ db: Database, _ package: StoredPackage, json: String, collection: String, revision: Int64) throws {
         let d = package.document
         let name = d.normalizedName
         try db.cachedStatement(sql: """
                 INSERT INTO documents (collection, name, display_name, doc, version_sortable, upload_timestamp,
                     github_stars, github_updated, download_last_day, download_last_week, download_last_month,
                     download_total, health_score, first_seen, last_synced, version_major, version_minor,
-                    version_bugfix, is_official, is_verified, is_new, yanked, stale, has_github)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    version_bugfix, is_official, is_verified, is_new, yanked, stale, has_github, revision)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (collection, name) DO UPDATE SET
                     display_name = excluded.display_name, doc = excluded.doc,
                     version_sortable = excluded.version_sortable, upload_timestamp = excluded.upload_timestamp,
@@ -39,12 +40,12 @@ extension SQLiteStore {
                     version_minor = excluded.version_minor, version_bugfix = excluded.version_bugfix,
                     is_official = excluded.is_official, is_verified = excluded.is_verified,
                     is_new = excluded.is_new, yanked = excluded.yanked, stale = excluded.stale,
-                    has_github = excluded.has_github
+                    has_github = excluded.has_github, revision = excluded.revision
                 """).execute(arguments: [
                 collection, name, d.name, json, d.versionSortable, d.uploadTimestamp,
                 d.githubStars, d.githubUpdated, d.downloadLastDay, d.downloadLastWeek, d.downloadLastMonth,
                 d.downloadTotal, d.healthScore, d.firstSeen, d.lastSynced, d.versionMajor, d.versionMinor,
-                d.versionBugfix, d.isOfficial, d.isVerified, d.isNew, d.yanked, d.stale, !d.githubURL.isEmpty,
+                d.versionBugfix, d.isOfficial, d.isVerified, d.isNew, d.yanked, d.stale, !d.githubURL.isEmpty, revision,
             ])
         let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM documents WHERE collection = ? AND name = ?"), arguments: [collection, name])!
         try db.cachedStatement(sql: "DELETE FROM document_terms WHERE doc_id = ?").execute(arguments: [id])
@@ -109,6 +110,7 @@ extension SQLiteStore {
     public func removeDocuments(_ names: [String], collection: String) async throws -> Int {
         let normalized = names.map(PackageName.normalize)
         return try await pool.write { db in
+            _ = try Self.advanceRevision(db, collection)
             var removed = 0
             for name in normalized {
                 guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM documents WHERE collection = ? AND name = ?", arguments: [collection, name]) else { continue }

@@ -135,6 +135,15 @@ extension SQLiteStore {
         migrator.registerMigration("v2-jobs") { db in
             try db.execute(sql: SQLiteStore.jobsSchema)
         }
+        migrator.registerMigration("v3-revisions") { db in
+            // A per-collection revision advanced by every document write, stamped on the rows it
+            // wrote: the in-memory search index of `trawl serve` polls it and reloads only those.
+            try db.execute(sql: """
+                ALTER TABLE collections ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE documents ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX documents_revision ON documents(collection, revision, name);
+                """)
+        }
         return migrator
     }
 }

@@ -26,13 +26,19 @@ extension SQLiteStore {
                 guard SearchFields.facetable.contains(field) else { throw SearchError.unknownField(field, allowed: SearchFields.facetable) }
                 facets[field] = []
             }
-            if !facets.isEmpty {
-                // Every facet in one pass: the matching documents are found once, not once per field.
-                let fields = Array(facets.keys)
-                let counts = try Row.fetchAll(db, sql: plan.facetSQL(fields: fields.count), arguments: StatementArguments(fields) + plan.arguments)
+            // Facets sharing a filter set in one pass (the matching documents are found once, not once
+            // per field); a facet with a filter of its own is counted without it (disjunctive).
+            for group in query.facetGroups {
+                var groupPlan = plan
+                if group.filters != query.filters {
+                    var unfiltered = query
+                    unfiltered.filters = group.filters
+                    groupPlan = try SearchPlan(query: unfiltered, collection: collection, match: plan.match)
+                }
+                let counts = try Row.fetchAll(db, sql: groupPlan.facetSQL(fields: group.fields.count), arguments: StatementArguments(group.fields) + groupPlan.arguments)
                 for row in counts { facets[row[0], default: []].append(FacetCount(value: row[1], count: row[2])) }
-                for (field, values) in facets { facets[field] = FacetCount.top(values) }
             }
+            for (field, values) in facets { facets[field] = FacetCount.top(values) }
             return SearchResults(total: total, hits: hits, facets: facets)
         }
     }
@@ -57,6 +63,8 @@ struct SearchPlan {
     var conditions = ["d.collection = ?"]
     var arguments: StatementArguments
     var scoreSQL = "0.0"
+    /// bm25 (lower is better) with an exact-name match put first.
+    var rankSQL = SQLiteStore.bm25
     var orderSQL: String
 
     var whereSQL: String { conditions.joined(separator: " AND ") }
@@ -82,15 +90,20 @@ struct SearchPlan {
             """
     }
 
+    /// The full-text expression this plan matches (nil: none).
+    var match: String?
+
     init(query: SearchQuery, collection: String, match: String?) throws {
         arguments = [collection]
+        self.match = match
         if let match {
             // CROSS JOIN keeps the full-text match the driving table: otherwise SQLite may walk every
             // document of the collection and probe the index once per row (seconds at 20k documents).
             from = "FROM documents_fts CROSS JOIN documents d ON d.id = documents_fts.rowid"
             conditions.append("documents_fts MATCH ?")
             arguments += [match]
-            scoreSQL = "-\(SQLiteStore.bm25)"
+            rankSQL = SearchOrder.exactNameFirst(SQLiteStore.bm25, text: query.text, higherIsBetter: false)
+            scoreSQL = "-\(rankSQL)"
             hasText = true
         }
         for filter in query.filters {
@@ -98,7 +111,7 @@ struct SearchPlan {
             conditions.append(sql)
             arguments += StatementArguments(values)
         }
-        orderSQL = try SearchOrder.sql(for: query, relevance: hasText ? .init(sql: SQLiteStore.bm25, higherIsBetter: false) : nil)
+        orderSQL = try SearchOrder.sql(for: query, relevance: hasText ? .init(sql: rankSQL, higherIsBetter: false) : nil)
     }
 
     /// One filter as a SQL condition with its bound values.
@@ -139,16 +152,6 @@ struct SearchPlan {
         case .not(let inner):
             let (sql, values) = try condition(inner)
             return ("NOT (\(sql))", values)
-        }
-    }
-}
-
-public enum SearchError: Error, CustomStringConvertible {
-    case unknownField(String, allowed: [String])
-
-    public var description: String {
-        switch self {
-        case .unknownField(let field, let allowed): "cannot filter on '\(field)'; allowed: \(allowed.joined(separator: ", "))"
         }
     }
 }

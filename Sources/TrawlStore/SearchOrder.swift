@@ -1,3 +1,4 @@
+import Foundation
 import TrawlCore
 
 /// The ORDER BY of a search, shared by the SQLite and PostgreSQL stores: both keep the sortable
@@ -5,6 +6,16 @@ import TrawlCore
 enum SearchOrder {
     /// Growth: last week's downloads against the month's weekly average, damped for tiny packages.
     static let trendingSQL = "((d.download_last_week * 4.0 + 10.0) / (d.download_last_month + 40.0))"
+
+    /// A relevance expression that puts the package whose normalized name equals the query first
+    /// (full-text rank alone may prefer `django-auth-admin` for `django-admin-auth`). The name is
+    /// inlined only when it is made of `[a-z0-9-]` (what normalization leaves of a real name), so
+    /// no quoting is involved; any other text leaves the expression unchanged.
+    static func exactNameFirst(_ rank: String, text: String, higherIsBetter: Bool) -> String {
+        let name = PackageName.normalize(text.trimmingCharacters(in: .whitespaces))
+        guard !name.isEmpty, name.utf8.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D }) else { return rank }
+        return "(\(rank) \(higherIsBetter ? "+" : "-") (CASE WHEN d.name = '\(name)' THEN 1000000.0 ELSE 0.0 END))"
+    }
 
     /// Relevance as the store computes it: the SQL expression and whether higher is better.
     struct Relevance {

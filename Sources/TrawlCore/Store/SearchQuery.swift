@@ -45,7 +45,7 @@ public struct SortField: Sendable, Equatable {
     public static let textMatch = "_text_match"
 }
 
-public enum SearchFilter: Sendable, Equatable {
+public enum SearchFilter: Sendable, Hashable {
     /// A list field (see `SearchFields.facetable`) contains the value.
     case contains(field: String, value: String)
     /// A boolean field (`is_official`, …) has the value.

@@ -3,7 +3,7 @@
 /// Split into small protocols by concern so a test or a plugin can ask for just what it uses;
 /// `Store` is all of them, implemented by the SQLite store (default) and the PostgreSQL store.
 public protocol Store: DocumentStore, CollectionStore, ValidatorCache, GitHubCacheStore, DedupStore,
-    ProblemStore, CheckpointStore, KeyStore, JobQueue
+    ProblemStore, CheckpointStore, KeyStore, JobQueue, DocumentChangeFeed
 {
     /// A description for logs that never contains a password.
     var redactedDescription: String { get }

@@ -1,5 +1,6 @@
 import Foundation
 import TrawlCore
+import TrawlSearchIndex
 import TrawlStore
 
 /// What every route needs: the store, access rules, metrics and the page renderer.
@@ -9,9 +10,13 @@ struct ServeState: Sendable {
     let access: AccessControl
     let metrics: ServerMetrics
     let pages: PageRenderer
+    /// The in-memory search index (nil when turned off): searches, aliases and counts are answered
+    /// from it once a collection is loaded, and from the store before that.
+    let index: SearchIndex?
 
     /// The collection behind a name or alias; 404 in Typesense's words when neither exists.
     func resolve(_ name: String) async throws -> String {
+        if let known = index?.resolve(name) { return known }
         guard let collection = try await store.resolveCollection(name) else {
             throw APIError.notFound("Collection `\(name)` not found.")
         }
@@ -29,9 +34,16 @@ struct ServeState: Sendable {
         return try await store.collections().first?.name
     }
 
-    /// Searches, turning a store's field complaint into a 400.
+    /// How many documents a collection holds.
+    func documentCount(_ collection: String) async throws -> Int {
+        if let loaded = index?.collection(collection) { return loaded.count }
+        return try await store.documentCount(collection: collection)
+    }
+
+    /// Searches (in memory when the collection is loaded), turning a field complaint into a 400.
     func search(_ query: SearchQuery, collection: String) async throws -> SearchResults {
         do {
+            if let loaded = index?.collection(collection) { return try loaded.search(query) }
             return try await store.search(query, collection: collection)
         } catch let error as SearchError {
             throw APIError.badRequest(error.description)

@@ -13,6 +13,11 @@ public struct ServerOptions: Sendable {
     public var profiles: [ProfileSummary]
     /// The collection the web page opens on; nil: the first profile's, else the first collection.
     public var defaultCollection: String?
+    /// Search from the in-memory index (false: every search is SQL, as before the index).
+    public var inMemoryIndex: Bool = true
+    /// How often the index asks the store whether a collection changed (writes by other processes
+    /// become searchable within this; a worker in this process publishes to the index at once).
+    public var indexRefreshInterval: Duration = .seconds(1)
 
     public init(
         host: String = "127.0.0.1", port: Int = 8108, isPrivate: Bool = false, adminKey: Secret? = nil,

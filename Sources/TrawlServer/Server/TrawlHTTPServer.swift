@@ -3,6 +3,7 @@ public import Logging
 public import ServiceLifecycle
 public import UnixSignals
 public import TrawlCore
+import TrawlSearchIndex
 import TrawlStore
 
 /// `trawl serve`: the JSON API, Typesense-compatible endpoints, the web page and /metrics over
@@ -11,9 +12,21 @@ import TrawlStore
 public struct TrawlHTTPServer: Sendable {
     let state: ServeState
 
-    public init(store: any Store, options: ServerOptions) throws {
+    public init(store: any Store, options: ServerOptions, logger: Logger = Logger(label: "trawl.serve")) throws {
         let access = AccessControl(keys: store, configuredAdminHash: options.adminKey.map { APIKeyHash.hash($0.value) }, isPrivate: options.isPrivate)
-        state = ServeState(store: store, options: options, access: access, metrics: ServerMetrics(), pages: try PageRenderer())
+        let index = options.inMemoryIndex ? SearchIndex(source: store, logger: logger) : nil
+        state = ServeState(store: store, options: options, access: access, metrics: ServerMetrics(), pages: try PageRenderer(), index: index)
+    }
+
+    /// What a crawl or worker running in this process publishes to after each stored batch, so
+    /// its changes are searchable at once (nil without the in-memory index).
+    public var indexPublisher: (any Publisher)? {
+        state.index.map { IndexPublisher(index: $0) }
+    }
+
+    /// Loads or refreshes the in-memory index now (tests and benchmarks wait for it this way).
+    public func refreshIndex() async throws {
+        try await state.index?.refresh()
     }
 
     func router() -> Router<BasicRequestContext> {
@@ -41,6 +54,13 @@ public struct TrawlHTTPServer: Sendable {
     /// Runs until SIGTERM or SIGINT (then finishes in-flight requests and stops) or until the task
     /// is cancelled.
     public func run(logger: Logger, signals: [UnixSignal] = [.sigterm, .sigint], onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        try await application(logger: logger, onRunning: onRunning).runService(gracefulShutdownSignals: signals)
+    /// The in-memory index is loaded in the background and then kept fresh by polling the store;
+    /// searches use SQL until their collection is loaded.
+        let interval = state.options.indexRefreshInterval
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            if let index = state.index { group.addTask { await index.run(every: interval) } }
+            try await application(logger: logger, onRunning: onRunning).runService(gracefulShutdownSignals: signals)
+            group.cancelAll()
+        }
     }
 }

@@ -160,6 +160,14 @@ enum PostgresMigrations {
             )
             """,
         ]),
+        // A per-collection revision advanced by every document write and stamped on the rows it wrote:
+        // the in-memory search index of `trawl serve` polls it and reloads only those rows.
+        ("v3-revisions", [
+            "CREATE SEQUENCE document_revisions",
+            "ALTER TABLE collections ADD COLUMN revision BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE documents ADD COLUMN revision BIGINT NOT NULL DEFAULT 0",
+            "CREATE INDEX documents_revision ON documents (collection, revision, name)",
+        ]),
     ]
 
     static func migrate(_ client: PostgresClient, logger: Logger) async throws -> PostgresFeatures {

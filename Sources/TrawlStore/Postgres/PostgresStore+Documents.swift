@@ -23,7 +23,8 @@ extension PostgresStore {
         let logger = self.logger
         try await transaction { db in
             try await Self.ensureCollection(db, collection, profile: nil, logger: logger)
-            try await Self.upsert(db, batch, collection: collection, logger: logger)
+            let revision = try await Self.advanceRevision(db, collection, logger: logger)
+            try await Self.upsert(db, batch, collection: collection, revision: revision, logger: logger)
         }
     }
 
@@ -71,18 +72,18 @@ extension PostgresStore {
         }
     }
 
-    static func upsert(_ db: PostgresConnection, _ b: DocumentBatch, collection: String, logger: Logger) async throws {
+    static func upsert(_ db: PostgresConnection, _ b: DocumentBatch, collection: String, revision: Int64, logger: Logger) async throws {
         try await db.query(
             """
             INSERT INTO documents (collection, name, display_name, doc, search, search_name, version_sortable, upload_timestamp,
                 github_stars, github_updated, download_last_day, download_last_week, download_last_month,
                 download_total, health_score, first_seen, last_synced, version_major, version_minor,
-                version_bugfix, is_official, is_verified, is_new, yanked, stale, has_github)
+                version_bugfix, is_official, is_verified, is_new, yanked, stale, has_github, revision)
             SELECT \(collection), t.name, t.display, t.doc,
                 setweight(to_tsvector('simple', t.iname), 'A') || setweight(to_tsvector('simple', t.summary), 'B')
                     || setweight(to_tsvector('simple', t.kw), 'C') || setweight(to_tsvector('simple', t.descr), 'D'),
                 t.sname, t.vs, t.up, t.stars, t.gu, t.dd, t.dw, t.dm, t.dt, t.hs, t.fs, t.ls, t.vma, t.vmi, t.vbu,
-                t.off, t.ver, t.isnew, t.yanked, t.stale, t.hasgh
+                t.off, t.ver, t.isnew, t.yanked, t.stale, t.hasgh, \(revision)::bigint
             FROM unnest(\(b.names)::text[], \(b.display)::text[], \(b.docs)::text[], \(b.indexedNames)::text[], \(b.summaries)::text[],
                 \(b.keywords)::text[], \(b.descriptions)::text[], \(b.searchNames)::text[], \(b.versionSortable)::text[],
                 \(b.uploaded)::bigint[], \(b.stars)::bigint[], \(b.githubUpdated)::bigint[], \(b.downloadsDay)::bigint[],
@@ -103,7 +104,7 @@ extension PostgresStore {
                 version_minor = excluded.version_minor, version_bugfix = excluded.version_bugfix,
                 is_official = excluded.is_official, is_verified = excluded.is_verified,
                 is_new = excluded.is_new, yanked = excluded.yanked, stale = excluded.stale,
-                has_github = excluded.has_github
+                has_github = excluded.has_github, revision = excluded.revision
             """, logger: logger)
         try await db.query(
             """
@@ -172,6 +173,7 @@ extension PostgresStore {
         guard !normalized.isEmpty else { return 0 }
         let logger = self.logger
         return try await transaction { db in
+            _ = try await Self.advanceRevision(db, collection, logger: logger)
             let removed = try await db.rows(
                 "DELETE FROM documents WHERE collection = \(collection) AND name = ANY(\(normalized)::text[]) RETURNING name", logger: logger)
             try await db.query("DELETE FROM releases WHERE collection = \(collection) AND name = ANY(\(normalized)::text[])", logger: logger)

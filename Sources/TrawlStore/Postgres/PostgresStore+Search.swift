@@ -25,14 +25,21 @@ extension PostgresStore {
             guard SearchFields.facetable.contains(field) else { throw SearchError.unknownField(field, allowed: SearchFields.facetable) }
             facets[field] = []
         }
-        if !facets.isEmpty {
-            // Every facet in one pass: the matching documents are found once, not once per field.
-            var facet = plan.sql
-            let f = facet.bind(Array(facets.keys))
+        // Facets sharing a filter set in one pass (the matching documents are found once, not once per
+        // field); a facet with a filter of its own is counted without it (disjunctive).
+        for group in query.facetGroups {
+            var groupPlan = plan
+            if group.filters != query.filters {
+                var unfiltered = query
+                unfiltered.filters = group.filters
+                groupPlan = try PostgresSearchPlan(query: unfiltered, collection: collection, mode: plan.mode)
+            }
+            var facet = groupPlan.sql
+            let f = facet.bind(group.fields)
             let counts = try await rows(PostgresQuery(
                 unsafeSQL: """
                     SELECT t.field, t.value, count(*) AS n FROM document_terms t
-                    WHERE t.field = ANY(\(f)) AND t.doc_id IN (SELECT d.id \(plan.fromSQL) WHERE \(plan.whereSQL))
+                    WHERE t.field = ANY(\(f)) AND t.doc_id IN (SELECT d.id \(groupPlan.fromSQL) WHERE \(groupPlan.whereSQL))
                     GROUP BY t.field, t.value
                     """,
                 binds: facet.binds))
@@ -40,8 +47,8 @@ extension PostgresStore {
                 let (field, value, n) = try row.decode((String, String, Int).self)
                 facets[field, default: []].append(FacetCount(value: value, count: n))
             }
-            for (field, values) in facets { facets[field] = FacetCount.top(values) }
         }
+        for (field, values) in facets { facets[field] = FacetCount.top(values) }
         return SearchResults(total: total, hits: hits, facets: facets)
     }
 
@@ -83,7 +90,10 @@ struct PostgresSearchPlan {
 
     var whereSQL: String { conditions.joined(separator: " AND ") }
 
+    let mode: Mode
+
     init(query: SearchQuery, collection: String, mode: Mode) throws {
+        self.mode = mode
         conditions.append("d.collection = \(sql.bind(collection))")
         if let tsquery = PostgresStore.tsQuery(query.text) {
             hasText = true
@@ -91,7 +101,7 @@ struct PostgresSearchPlan {
             case .fullText:
                 let q = "to_tsquery('simple', \(sql.bind(tsquery)))"
                 conditions.append("d.search @@ \(q)")
-                scoreSQL = "ts_rank(d.search, \(q))"
+                scoreSQL = SearchOrder.exactNameFirst("ts_rank(d.search, \(q))", text: query.text, higherIsBetter: true)
             case .trigram:
                 let text = sql.bind(query.text.lowercased())
                 conditions.append("word_similarity(\(text), d.search_name) >= 0.5")

@@ -1,0 +1,61 @@
+public import TrawlCore
+
+/// An immutable, searchable picture of one collection: documents in name order (a document's id is
+/// its position, so name order — every sort's last tie-break — is id order), the term dictionary
+/// with postings, and the facet and value columns.
+///
+/// Immutable so that searches read it without locks while a newer one is built beside it and
+/// swapped in (`SearchIndex`); `applying` builds that newer one from this one and the changed
+/// documents, re-tokenizing only those.
+public final class CollectionIndex: Sendable {
+    /// The store revision this picture includes.
+    public let revision: Int64
+    /// The collection's `created_at`, to notice a collection deleted and made again.
+    public let createdAt: Int64
+    /// Normalized names in byte order (SQLite's and PostgreSQL `COLLATE "C"` name order).
+    let names: [String]
+    let documents: [PackageDocument]
+    /// Words per document (all fields), for bm25's length normalization.
+    let lengths: [UInt32]
+    let averageLength: Double
+    let dictionary: TermDictionary
+    let facets: [String: FacetColumn]
+    let columns: ValueColumns
+
+    public var count: Int { documents.count }
+
+    init(
+        revision: Int64, createdAt: Int64, names: [String], documents: [PackageDocument], lengths: [UInt32], dictionary: TermDictionary
+    ) {
+        self.revision = revision
+        self.createdAt = createdAt
+        self.names = names
+        self.documents = documents
+        self.lengths = lengths
+        self.averageLength = lengths.isEmpty ? 1 : max(1, Double(lengths.reduce(0) { $0 + Int($1) }) / Double(lengths.count))
+        self.dictionary = dictionary
+        var facets: [String: FacetColumn] = [:]
+        for field in SearchFields.facetable { facets[field] = FacetColumn(field: field, documents: documents) }
+        self.facets = facets
+        self.columns = ValueColumns(documents: documents)
+    }
+
+    /// An empty collection.
+    public static func empty(createdAt: Int64 = 0) -> CollectionIndex {
+        CollectionIndex(revision: 0, createdAt: createdAt, names: [], documents: [], lengths: [], dictionary: TermDictionary())
+    }
+
+    /// The document id of a normalized name.
+    func id(of name: String) -> Int? {
+        var low = 0, high = names.count
+        while low < high {
+            let mid = (low + high) / 2
+            if TermDictionary.precedes(names[mid], name) { low = mid + 1 } else { high = mid }
+        }
+        return low < names.count && names[low] == name ? low : nil
+    }
+
+    public func document(_ name: String) -> PackageDocument? {
+        id(of: PackageName.normalize(name)).map { documents[$0] }
+    }
+}

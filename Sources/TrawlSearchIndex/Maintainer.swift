@@ -1,0 +1,86 @@
+import Logging
+import TrawlCore
+
+/// Reads the store and builds new `CollectionIndex`es, one refresh at a time (an actor, and a
+/// refresh waits for the one in flight), so two refreshes never build from the same base.
+actor Maintainer {
+    let source: any SearchIndex.Source
+    nonisolated let logger: Logger
+    let pageSize: Int
+    private var inFlight: Task<Void, any Error>?
+
+    init(source: any SearchIndex.Source, logger: Logger, pageSize: Int) {
+        self.source = source
+        self.logger = logger
+        self.pageSize = pageSize
+    }
+
+    func refresh(into index: SearchIndex) async throws {
+        while let running = inFlight { _ = try? await running.value }
+        let task = Task { try await self.refreshOnce(into: index) }
+        inFlight = task
+        defer { inFlight = nil }
+        try await task.value
+    }
+
+    private func refreshOnce(into index: SearchIndex) async throws {
+        let revisions = try await source.collectionRevisions()
+        let aliases = try await source.aliases()
+        var indexes: [String: CollectionIndex] = [:]
+        for revision in revisions {
+            try Task.checkCancellation()
+            let current = index.collection(revision.name)
+            let updated: CollectionIndex
+            if let current, current.createdAt == revision.createdAt, current.revision == revision.revision {
+                updated = current
+            } else if let current, current.createdAt == revision.createdAt, current.revision < revision.revision {
+                updated = try await catchUp(current, to: revision)
+            } else {
+                updated = try await load(revision)
+            }
+            indexes[revision.name] = updated
+            // Visible at once: a large first load of one collection need not wait for the others.
+            if updated !== current { index.publish(updated, for: revision.name) }
+        }
+        index.publish(indexes: indexes, aliases: aliases)
+    }
+
+    /// The whole collection, page by page in name order, indexed once.
+    private func load(_ revision: CollectionRevision) async throws -> CollectionIndex {
+        let started = ContinuousClock.now
+        var documents: [PackageDocument] = []
+        var cursor: String?
+        while true {
+            let page = try await source.documents(collection: revision.name, after: cursor, limit: pageSize)
+            documents += page
+            guard page.count == pageSize, let last = page.last else { break }
+            cursor = last.normalizedName
+        }
+        let index = CollectionIndex.empty(createdAt: revision.createdAt)
+            .applying(upserted: documents, removed: [], revision: revision.revision)
+        logger.info("search index loaded", metadata: [
+            "collection": "\(revision.name)", "documents": "\(index.count)", "seconds": "\(ContinuousClock.now - started)",
+        ])
+        return index
+    }
+
+    /// The documents written since the index's revision, and removals found by the count.
+    private func catchUp(_ current: CollectionIndex, to revision: CollectionRevision) async throws -> CollectionIndex {
+        var changed: [PackageDocument] = []
+        var cursor: RevisionCursor?
+        while true {
+            let page = try await source.changedDocuments(collection: revision.name, since: current.revision, after: cursor, limit: pageSize)
+            changed += page.map(\.document)
+            guard page.count == pageSize, let last = page.last else { break }
+            cursor = last.cursor
+        }
+        var updated = current.applying(upserted: changed, removed: [], revision: revision.revision)
+        // Every write up to `revision` is in; more documents here than in the store means removals.
+        if updated.count > (try await source.documentCount(collection: revision.name)) {
+            let names = Set(try await source.documentNames(collection: revision.name))
+            let gone = Set(updated.names.filter { !names.contains($0) })
+            updated = updated.applying(upserted: [], removed: gone, revision: revision.revision)
+        }
+        return updated
+    }
+}

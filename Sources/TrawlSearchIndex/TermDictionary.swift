@@ -1,0 +1,69 @@
+/// The documents one term occurs in, ascending, each with its weighted frequency: occurrences in
+/// the name count 10, summary 4, keywords 3, description 1 (the SQL stores' bm25 column weights),
+/// saturating at `UInt16.max`.
+struct PostingList: Sendable {
+    var documents: [UInt32] = []
+    var weights: [UInt16] = []
+
+    mutating func append(_ document: UInt32, _ weight: UInt16) {
+        documents.append(document)
+        weights.append(weight)
+    }
+
+    var count: Int { documents.count }
+}
+
+/// Every term of a collection in UTF-8 byte order with its postings. Sorted so that the terms a
+/// word prefixes (search as you type, `"word"*` in the SQL stores) are one contiguous range found
+/// by two binary searches; byte order so the range is the same whatever the script.
+struct TermDictionary: Sendable {
+    var terms: [String] = []
+    var postings: [PostingList] = []
+
+    static func precedes(_ a: String, _ b: String) -> Bool {
+        a.utf8.lexicographicallyPrecedes(b.utf8)
+    }
+
+    /// The first position whose term is not before `key`.
+    func lowerBound(_ key: String) -> Int {
+        var low = 0, high = terms.count
+        while low < high {
+            let mid = (low + high) / 2
+            if Self.precedes(terms[mid], key) { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
+    /// The terms that start with `prefix` (the prefix itself included).
+    func range(prefix: String) -> Range<Int> {
+        let low = lowerBound(prefix)
+        // U+10FFFF sorts after every UTF-8 continuation of the prefix.
+        return low..<max(low, lowerBound(prefix + "\u{10FFFF}"))
+    }
+
+    func position(of term: String) -> Int? {
+        let i = lowerBound(term)
+        return i < terms.count && terms[i] == term ? i : nil
+    }
+
+    /// Indexed terms within a small edit distance of a word no term starts with, or term prefixes
+    /// of the word's length that are (`djnago` → `django`): the words a typo stood for. Terms share
+    /// the word's first letter; 1 edit up to 6 letters, 2 beyond, none up to 3; the 8 found in most
+    /// documents first. The rule of the SQLite store's fallback, over this collection's terms.
+    func nearTerms(_ word: String, limit: Int = 8) -> [String] {
+        let letters = Array(word)
+        let allowed = letters.count <= 3 ? 0 : (letters.count <= 6 ? 1 : 2)
+        guard allowed > 0, let first = letters.first else { return [] }
+        var found: [String: Int] = [:]
+        for i in range(prefix: String(first)) {
+            let candidate = Array(terms[i])
+            guard candidate.count >= letters.count - allowed else { continue }
+            if EditDistance.osa(letters, candidate) <= allowed {
+                found[terms[i], default: 0] += postings[i].count
+            } else if candidate.count > letters.count, EditDistance.osa(letters, Array(candidate.prefix(letters.count))) <= allowed {
+                found[String(candidate.prefix(letters.count)), default: 0] += postings[i].count
+            }
+        }
+        return found.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(limit).map(\.key)
+    }
+}
