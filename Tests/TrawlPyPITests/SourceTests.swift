@@ -61,6 +61,27 @@ import TrawlCore
         #expect(try RSSFeed.parse(Array(rss.utf8), newProjects: false) == [FeedItem(name: "foo", version: "1.0", published: 1_700_000_000)])
     }
 
+    @Test func vulnerabilitiesComeFromTheProjectJSON() throws {
+        let body = #"{"info":{"name":"x","version":"1.0","classifiers":[],"requires_python":">=3.10"},"releases":{},"vulnerabilities":[{"aliases":["CVE-2024-1"],"details":"First line.\nMore.","fixed_in":["1.0.1"],"id":"PYSEC-2024-9","link":"https://osv.invalid/PYSEC-2024-9","source":"osv","summary":null,"withdrawn":null},{"id":"PYSEC-2020-1","withdrawn":"2021-01-01T00:00:00Z"},{"no":"id"},7]}"#
+        let doc = try ProjectMetadata.parse(Array(body.utf8)).document
+        #expect(doc.vulnerabilities == [Vulnerability(id: "PYSEC-2024-9", aliases: ["CVE-2024-1"], summary: "First line.", link: "https://osv.invalid/PYSEC-2024-9", fixedIn: ["1.0.1"])])
+        #expect(doc.pythonVersions == ["3.10", "3.11", "3.12", "3.13", "3.14"], "from requires_python when no classifier names a version")
+        let odd = #"{"info":{"name":"y","version":"1.0"},"vulnerabilities":{"not":"a list"}}"#
+        #expect(try ProjectMetadata.parse(Array(odd.utf8)).document.vulnerabilities.isEmpty)
+    }
+
+    @Test func pythonVersionsFromRequiresPython() {
+        #expect(PythonVersions.allowed(by: ">=3.8, <3.11") == ["3.8", "3.9", "3.10"])
+        #expect(PythonVersions.allowed(by: "~=3.9") == ["3.9", "3.10", "3.11", "3.12", "3.13", "3.14"])
+        #expect(PythonVersions.allowed(by: ">=2.7, !=3.0.*, !=3.1.*, !=3.2.*, !=3.3.*, <3.6") == ["2.7", "3.4", "3.5"])
+        #expect(PythonVersions.allowed(by: ">=3.9.1") == ["3.9", "3.10", "3.11", "3.12", "3.13", "3.14"], "some 3.9 release qualifies")
+        #expect(PythonVersions.allowed(by: "==3.12.*") == ["3.12"])
+        #expect(PythonVersions.allowed(by: "<3") == ["2.7"])
+        #expect(PythonVersions.allowed(by: "").isEmpty)
+        #expect(PythonVersions.allowed(by: "banana").isEmpty)
+        #expect(PythonVersions.allowed(by: ">=3.99999999999999999999").isEmpty)
+    }
+
     @Test func metadataEdgeCases() throws {
         let body = #"{"info":{"name":"x","version":"2.0","keywords":"a b  c","classifiers":["Framework :: Django :: 5.0","Framework :: Wagtail :: 6","Programming Language :: Python :: 3 :: Only","Programming Language :: Python :: 3.12","License :: OSI Approved :: BSD License"],"license":null,"author":"","author_email":"\"Jo Bloggs\" <jo@x.invalid>","project_urls":{"Documentation":"https://docs.x.invalid","Bad":null}},"releases":{"1.0":[{"upload_time_iso_8601":"2020-01-01T00:00:00Z","yanked":false}],"2.0":[{"upload_time_iso_8601":"2021-01-01T00:00:00.5Z","yanked":true}],"3.0a1":[]}}"#
         let parsed = try ProjectMetadata.parse(Array(body.utf8), frameworks: ["Django"])

@@ -1,4 +1,4 @@
-/// One package of a collection: the search document of DESIGN §6.
+/// One package of a collection: the search document of docs/design.md §6.
 ///
 /// Every field has a neutral default so a document can be built up by sources and enrichers in
 /// turn; the JSON coding uses the snake_case field names users, the API and Typesense see.
@@ -64,6 +64,8 @@ public struct PackageDocument: Codable, Sendable, Equatable {
     public var stale: Bool = false
     /// The index's serial of the project when last fetched: equal serial, nothing to fetch.
     public var lastSerial: Int64 = 0
+    /// Known vulnerabilities of the current version (from the project JSON; none withdrawn).
+    public var vulnerabilities: [Vulnerability] = []
 
     public init(name: String) {
         self.name = name
@@ -114,6 +116,7 @@ public struct PackageDocument: Codable, Sendable, Equatable {
         case lastSynced = "last_synced"
         case stale
         case lastSerial = "last_serial"
+        case vulnerabilities
     }
 
     /// Decodes leniently: a stored document written by an older Trawl lacks newer fields, and
@@ -176,6 +179,7 @@ public struct PackageDocument: Codable, Sendable, Equatable {
         lastSynced = try v(.lastSynced, 0)
         stale = try v(.stale, false)
         lastSerial = try v(.lastSerial, 0)
+        vulnerabilities = try v(.vulnerabilities, [])
     }
 }
 

@@ -7,7 +7,7 @@ public struct PyPIEnricher: Enricher {
     public static let ownedFields = [
         "name", "normalized_name", "version", "summary", "description", "description_content_type", "author",
         "maintainer", "license", "classifiers", "keywords", "requires_dist", "requires_python", "home_page",
-        "docs_url", "project_urls", "upload_timestamp", "yanked", "framework_versions", "python_versions",
+        "docs_url", "project_urls", "upload_timestamp", "yanked", "framework_versions", "python_versions", "vulnerabilities",
     ]
 
     public init(options: PluginOptions, context: PluginContext) throws {}

@@ -92,13 +92,56 @@ struct ProjectJSON: Decodable {
         }
     }
 
+    /// One entry of `vulnerabilities` (the current version's known advisories).
+    struct Advisory: Decodable {
+        var id: String
+        var aliases: [String]
+        var summary: String
+        var details: String
+        var link: String
+        var fixedIn: [String]
+        /// Set when the advisory was withdrawn: it no longer counts.
+        var withdrawn: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case id, aliases, summary, details, link, withdrawn
+            case fixedIn = "fixed_in"
+        }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            id = (try? c.decodeIfPresent(String.self, forKey: .id)) ?? ""
+            aliases = (try? c.decodeIfPresent([String].self, forKey: .aliases)) ?? []
+            summary = (try? c.decodeIfPresent(String.self, forKey: .summary)) ?? ""
+            details = (try? c.decodeIfPresent(String.self, forKey: .details)) ?? ""
+            link = (try? c.decodeIfPresent(String.self, forKey: .link)) ?? ""
+            fixedIn = (try? c.decodeIfPresent([String].self, forKey: .fixedIn)) ?? []
+            withdrawn = ((try? c.decodeNil(forKey: .withdrawn)) ?? true) == false
+        }
+    }
+
+    /// An array whose unreadable elements are skipped instead of failing the whole document.
+    struct Lenient<T: Decodable>: Decodable {
+        var values: [T]
+        init(from decoder: any Decoder) throws {
+            var c = try decoder.unkeyedContainer()
+            var out: [T] = []
+            while !c.isAtEnd {
+                if let v = try? c.decode(T.self) { out.append(v) } else { _ = try? c.decode(Skip.self) }
+            }
+            values = out
+        }
+        struct Skip: Decodable { init(from decoder: any Decoder) throws {} }
+    }
+
     var info: Info
     var lastSerial: Int64
     var releases: [String: [File]]
     var urls: [File]
+    var vulnerabilities: [Advisory]
 
     enum CodingKeys: String, CodingKey {
-        case info, releases, urls
+        case info, releases, urls, vulnerabilities
         case lastSerial = "last_serial"
     }
 
@@ -108,5 +151,6 @@ struct ProjectJSON: Decodable {
         lastSerial = ((try? c.decodeIfPresent(Int64.self, forKey: .lastSerial))) ?? 0
         releases = ((try? c.decodeIfPresent([String: [File]].self, forKey: .releases))) ?? [:]
         urls = ((try? c.decodeIfPresent([File].self, forKey: .urls))) ?? []
+        vulnerabilities = ((try? c.decodeIfPresent(Lenient<Advisory>.self, forKey: .vulnerabilities))?.values) ?? []
     }
 }

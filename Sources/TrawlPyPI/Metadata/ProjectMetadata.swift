@@ -53,6 +53,14 @@ public enum ProjectMetadata {
         doc.githubURL = RepoRef.detect(projectURLs: info.projectURLs, homePage: info.homePage, downloadURL: info.downloadURL)?.url ?? ""
         doc.frameworkVersions = Self.frameworkVersions(info.classifiers, frameworks: frameworks)
         doc.pythonVersions = Self.pythonVersions(info.classifiers)
+        if doc.pythonVersions.isEmpty { doc.pythonVersions = PythonVersions.allowed(by: info.requiresPython) }
+        doc.vulnerabilities = json.vulnerabilities.compactMap { a in
+            guard !a.id.isEmpty, !a.withdrawn else { return nil }
+            let summary = a.summary.isEmpty ? String(a.details.split(whereSeparator: \.isNewline).first ?? "") : a.summary
+            return Vulnerability(id: String(a.id.prefix(100)), aliases: a.aliases.prefix(20).map { String($0.prefix(100)) },
+                                 summary: String(summary.prefix(300)), link: String(a.link.prefix(500)),
+                                 fixedIn: a.fixedIn.prefix(20).map { String($0.prefix(100)) })
+        }
         doc.lastSerial = json.lastSerial
 
         var releases: [Release] = json.releases.compactMap { version, files in
