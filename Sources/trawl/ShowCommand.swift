@@ -93,7 +93,19 @@ extension ShowCommand {
             }
             for (rule, result) in rules {
                 let label = rule.padding(toLength: width, withPad: " ", startingAt: 0)
-                lines.append("    \(label)  \(String(format: "%2d", result.points))/\(result.max)  \(result.why)")
+                let points = result.max == 0 ? String(format: "%3d  ", result.points) : "\(String(format: "%3d", result.points))/\(result.max)"
+                lines.append("    \(label)  \(points)  \(result.why)")
+            }
+        }
+        if !doc.vulnerabilities.isEmpty {
+            lines.append("  known vulnerabilities of \(doc.version) (\(doc.vulnerabilities.count)):")
+            for v in doc.vulnerabilities {
+                var line = "    \(v.id)"
+                if !v.aliases.isEmpty { line += " (\(v.aliases.joined(separator: ", ")))" }
+                if !v.summary.isEmpty { line += ": \(v.summary)" }
+                if !v.fixedIn.isEmpty { line += "; fixed in \(v.fixedIn.joined(separator: ", "))" }
+                if !v.link.isEmpty { line += "  \(v.link)" }
+                lines.append(line)
             }
         }
         return lines

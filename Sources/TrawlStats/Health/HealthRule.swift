@@ -1,6 +1,8 @@
 /// The rules of the health score, by the key they have in `health_score_breakdown`. The base rules'
 /// maxima add up to 100; the GitHub rules are a bonus that can only fill points missed elsewhere
-/// (the score is capped at 100), so a package without GitHub data loses nothing.
+/// (the score is capped at 100), so a package without GitHub data loses nothing. The penalty rules
+/// (declared inactive or planning, known vulnerabilities) have a maximum of 0 and take points away;
+/// the score never goes below 0.
 /// `docs/health-score.md` states every threshold and why.
 public enum HealthRule: String, Sendable, CaseIterable {
     case recency
@@ -14,6 +16,8 @@ public enum HealthRule: String, Sendable, CaseIterable {
     case githubStars = "github_stars"
     case githubActivity = "github_activity"
     case githubIssues = "github_issues"
+    case developmentStatus = "development_status"
+    case vulnerabilities
 
     public var max: Int {
         switch self {
@@ -24,6 +28,7 @@ public enum HealthRule: String, Sendable, CaseIterable {
         case .author, .license, .classifiers: 10
         case .githubStars: 10
         case .githubActivity, .githubIssues: 5
+        case .developmentStatus, .vulnerabilities: 0
         }
     }
 
@@ -31,6 +36,22 @@ public enum HealthRule: String, Sendable, CaseIterable {
         switch self {
         case .githubStars, .githubActivity, .githubIssues: true
         default: false
+        }
+    }
+
+    public var isPenalty: Bool {
+        switch self {
+        case .developmentStatus, .vulnerabilities: true
+        default: false
+        }
+    }
+
+    /// The largest deduction of each penalty rule (a negative number).
+    public var worst: Int {
+        switch self {
+        case .developmentStatus: -40
+        case .vulnerabilities: -40
+        default: 0
         }
     }
 

@@ -31,9 +31,15 @@ public struct HealthScore: Sendable, Equatable {
         ]
         let basePoints = base.values.reduce(0) { $0 + $1.points }
         capBonus(&bonus, room: HealthRule.ceiling - basePoints)
+        var penalties: [(HealthRule, HealthRuleResult)] = [
+            (.developmentStatus, HealthRules.developmentStatus(document)),
+            (.vulnerabilities, HealthRules.vulnerabilities(document)),
+        ]
+        floorPenalties(&penalties, earned: basePoints + bonus.reduce(0) { $0 + $1.1.points })
         var breakdown: [String: HealthRuleResult] = [:]
         for (rule, result) in base { breakdown[rule.rawValue] = result }
         for (rule, result) in bonus { breakdown[rule.rawValue] = result }
+        for (rule, result) in penalties { breakdown[rule.rawValue] = result }
         return HealthScore(score: breakdown.values.reduce(0) { $0 + $1.points }, breakdown: breakdown)
     }
 
@@ -48,6 +54,25 @@ public struct HealthScore: Sendable, Equatable {
             if cut > 0 {
                 bonus[i].1.points = earned - cut
                 bonus[i].1.why += "; \(earned - cut) of \(earned) counted (the score is capped at \(HealthRule.ceiling))"
+                excess -= cut
+            }
+            i -= 1
+        }
+    }
+}
+
+extension HealthScore {
+    /// Penalties take away at most what was earned (the score does not go below 0): trims the last
+    /// rules first and says so in their `why`, so the breakdown still adds up to the score.
+    static func floorPenalties(_ penalties: inout [(HealthRule, HealthRuleResult)], earned: Int) {
+        var excess = -(penalties.reduce(0) { $0 + $1.1.points }) - max(0, earned)
+        var i = penalties.count - 1
+        while excess > 0 && i >= 0 {
+            let lost = -penalties[i].1.points
+            let cut = min(lost, excess)
+            if cut > 0 {
+                penalties[i].1.points = -(lost - cut)
+                penalties[i].1.why += "; \(lost - cut) of \(lost) taken (the score does not go below 0)"
                 excess -= cut
             }
             i -= 1
