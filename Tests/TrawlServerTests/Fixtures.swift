@@ -76,6 +76,11 @@ enum Fixtures {
             doc("django-evil", summary: "<b>Bold</b> claims <script>document.title='PWNED'</script>", description: xssDescription,
                 stars: 3, downloads: 10, health: 10, frameworks: ["5.0"], github: false),
         ]
+        // The repository again under another label and spelling (shown once), and a known advisory.
+        list[1].document.projectURLs["GitHub"] = "http://github.com/example/django-filter.git/"
+        list[1].document.vulnerabilities = [Vulnerability(
+            id: "PYSEC-2024-7", aliases: ["CVE-2024-0007"], summary: "Filter <input> is not escaped",
+            link: "https://osv.invalid/PYSEC-2024-7", fixedIn: ["1.2.1"])]
         for i in 0..<30 {
             list.append(doc(String(format: "django-addon-%02d", i), summary: "Small addon number \(i) for Django sites", stars: i, downloads: 100 + i,
                             health: 20 + i, frameworks: [i % 2 == 0 ? "4.2" : "5.0"], github: i % 3 != 0))

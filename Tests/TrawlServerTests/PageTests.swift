@@ -37,7 +37,12 @@ import Testing
             #expect(html.contains("Health score: 92/100"))
             #expect(html.contains("1.1.0 (yanked)"))
             let rst = try await server.get("/packages/django-filter?collection=django").body
-            #expect(rst.contains("<pre class=\"readme-text\">Django-filter\n============="))
+            // reStructuredText is rendered, not shown raw; the repository link appears once; the
+            // advisory the index lists is shown, escaped.
+            #expect(rst.contains("<h3>Django-filter</h3>\n<p>A generic system for filtering Django QuerySets.</p>"))
+            #expect(rst.components(separatedBy: "github.com/example/django-filter").count == 2, "one link to the repository")
+            #expect(rst.contains("Known vulnerabilities"))
+            #expect(rst.contains("<a href=\"https://osv.invalid/PYSEC-2024-7\" rel=\"nofollow noopener noreferrer\">PYSEC-2024-7</a> (CVE-2024-0007): Filter &lt;input&gt; is not escaped — fixed in 1.2.1"))
             #expect(try await server.get("/packages/nope?collection=django").status == 404)
         }
     }

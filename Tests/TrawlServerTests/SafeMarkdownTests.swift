@@ -55,3 +55,25 @@ import Testing
         #expect(SafeMarkdown.inline("use my_package_name here") == "use my_package_name here")
     }
 }
+
+@Suite struct SafeMarkdownBadgeTests {
+    @Test func badgesInsideLinksShowTheImage() {
+        let html = SafeMarkdown.markdown("[![Build](https://e.invalid/badge.svg)](https://e.invalid/ci) [![x](javascript:alert(1))](https://e.invalid/)")
+        #expect(html.contains(#"<a href="https://e.invalid/ci" rel="nofollow noopener noreferrer"><img src="https://e.invalid/badge.svg" alt="Build" loading="lazy"></a>"#), "\(html)")
+        #expect(!html.contains("![") && !html.contains("javascript"), "\(html)")
+        #expect(html.contains(#"<a href="https://e.invalid/" rel="nofollow noopener noreferrer">x</a>"#), "\(html)")
+    }
+
+    @Test func commentsAreStrippedInOnePass() {
+        #expect(SafeMarkdown.stripComments("a<!-- b -->c<!-- d -->e<!-- open") == "ace")
+        #expect(SafeMarkdown.stripComments("no comments") == "no comments")
+    }
+
+    @Test func longFencedBlocksAndListsStayLinear() {
+        let code = "```\n" + String(repeating: "line\n", count: 100_000) + "```"
+        var work = 0
+        let html = SafeMarkdown.render(code, contentType: "text/markdown", work: &work)
+        #expect(html.hasPrefix("<pre><code>line\nline"))
+        #expect(work < code.unicodeScalars.count * 4)
+    }
+}

@@ -146,13 +146,7 @@ struct PageRoutes: Sendable {
         context["stars"] = PageRenderer.number(d.githubStars)
         context["health"] = d.healthScore
         context["released"] = PageRenderer.date(d.uploadTimestamp)
-        var links: [(String, String)] = [("Home page", d.homePage), ("Documentation", d.docsURL), ("GitHub", d.githubURL)]
-        links += d.projectURLs.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-        var seen = Set<String>()
-        let safeLinks = links.compactMap { label, url -> [String: Any]? in
-            guard let safe = SafeMarkdown.safeURL(url, image: true), seen.insert(safe).inserted else { return nil }
-            return ["label": label, "url": safe]
-        }
+        let safeLinks = Self.links(d).map { ["label": $0.label, "url": $0.url] as [String: Any] }
         context["links"] = safeLinks
         context["hasLinks"] = !safeLinks.isEmpty
         var meta: [(String, String)] = [
@@ -169,7 +163,18 @@ struct PageRoutes: Sendable {
         context["downloadsTotal"] = PageRenderer.number(d.downloadTotal)
         context["hasHealth"] = !d.healthScoreBreakdown.isEmpty
         context["healthRules"] = d.healthScoreBreakdown.sorted { $0.key < $1.key }.map {
-            ["rule": $0.key, "points": $0.value.points, "max": $0.value.max, "why": $0.value.why] as [String: Any]
+            // A penalty rule (max 0) shows its deduction alone: "−40", not "-40/0".
+            let points = $0.value.max == 0 ? ($0.value.points < 0 ? "−\(-$0.value.points)" : "0") : "\($0.value.points)/\($0.value.max)"
+            return ["rule": $0.key, "points": points, "why": $0.value.why] as [String: Any]
+        }
+        context["hasVulnerabilities"] = !d.vulnerabilities.isEmpty
+        context["vulnerabilities"] = d.vulnerabilities.map { v -> [String: Any] in
+            var entry: [String: Any] = [
+                "id": v.id, "aliases": v.aliases.joined(separator: ", "), "summary": v.summary,
+                "fixedIn": v.fixedIn.joined(separator: ", "),
+            ]
+            if let safe = SafeMarkdown.safeURL(v.link, image: true) { entry["link"] = safe }
+            return entry
         }
         context["hasReleases"] = !releases.isEmpty
         context["releases"] = releases.prefix(50).map {
@@ -183,6 +188,29 @@ struct PageRoutes: Sendable {
             context["readme"] = "<p>No description.</p>"
         }
         return html(state.pages.render("package", context))
+    }
+
+    /// The package's links, each place once: the same address written with another scheme, a
+    /// trailing slash, `.git` or `www.` (the GitHub repository is often both `github_url` and a
+    /// project URL) counts once, under its first label. Only http(s) and mail links.
+    static func links(_ d: PackageDocument) -> [(label: String, url: String)] {
+        var candidates: [(String, String)] = [("Home page", d.homePage), ("Documentation", d.docsURL), ("GitHub", d.githubURL)]
+        candidates += d.projectURLs.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        var seen = Set<String>()
+        return candidates.compactMap { label, url -> (label: String, url: String)? in
+            guard let safe = SafeLink.url(url.trimmingCharacters(in: .whitespaces), image: true), seen.insert(linkKey(safe)).inserted else { return nil }
+            return (label, safe)
+        }
+    }
+
+    static func linkKey(_ url: String) -> String {
+        var key = url.lowercased()
+        for scheme in ["https://", "http://"] where key.hasPrefix(scheme) { key.removeFirst(scheme.count) }
+        if key.hasPrefix("www.") { key.removeFirst(4) }
+        if let hash = key.firstIndex(of: "#") { key = String(key[..<hash]) }
+        while key.hasSuffix("/") { key.removeLast() }
+        if key.hasSuffix(".git") { key.removeLast(4) }
+        return key
     }
 
     static let unreserved = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))

@@ -15,7 +15,10 @@ enum PackageTemplate {
         <dl class="stats"><div><dt>Last day</dt><dd>{{downloadsDay}}</dd></div><div><dt>Last week</dt><dd>{{downloadsWeek}}</dd></div><div><dt>Last month</dt><dd>{{downloadsMonth}}</dd></div><div><dt>Total</dt><dd>{{downloadsTotal}}</dd></div></dl></section>
         {{#hasHealth}}<section aria-labelledby="health"><h2 id="health">Health score: {{health}}/100</h2>
         <div class="table-wrap"><table><thead><tr><th scope="col">Rule</th><th scope="col">Points</th><th scope="col">Why</th></tr></thead>
-        <tbody>{{#healthRules}}<tr><td>{{rule}}</td><td>{{points}}/{{max}}</td><td>{{why}}</td></tr>{{/healthRules}}</tbody></table></div></section>{{/hasHealth}}
+        <tbody>{{#healthRules}}<tr><td>{{rule}}</td><td>{{points}}</td><td>{{why}}</td></tr>{{/healthRules}}</tbody></table></div></section>{{/hasHealth}}
+        {{#hasVulnerabilities}}<section aria-labelledby="vulnerabilities"><h2 id="vulnerabilities">Known vulnerabilities</h2>
+        <p>The index lists these advisories for version {{version}}.</p>
+        <ul>{{#vulnerabilities}}<li>{{#link}}<a href="{{link}}" rel="nofollow noopener noreferrer">{{id}}</a>{{/link}}{{^link}}{{id}}{{/link}}{{#aliases}} ({{aliases}}){{/aliases}}{{#summary}}: {{summary}}{{/summary}}{{#fixedIn}} — fixed in {{fixedIn}}{{/fixedIn}}</li>{{/vulnerabilities}}</ul></section>{{/hasVulnerabilities}}
         {{#hasReleases}}<section aria-labelledby="releases"><h2 id="releases">Releases</h2>
         <div class="table-wrap"><table><thead><tr><th scope="col">Version</th><th scope="col">Released</th><th scope="col">Python</th></tr></thead>
         <tbody>{{#releases}}<tr><td>{{version}}{{#yanked}} (yanked){{/yanked}}</td><td>{{date}}</td><td>{{python}}</td></tr>{{/releases}}</tbody></table></div></section>{{/hasReleases}}
