@@ -3,6 +3,8 @@ import Synchronization
 
 /// A loopback fake of the package index with the real formats: PEP 691 JSON simple index, project
 /// JSON with ETag/304/404, RSS feeds capped at 100 items, XML-RPC changelog, and injectable faults.
+/// `serveMirror` turns it into a mirror: a PEP 503 HTML-only simple index (root listing and project
+/// pages), at another path (devpi's `…/+simple/`), with or without the JSON API.
 public final class FakePyPI: Sendable {
     public struct Project: Sendable {
         public var name: String
@@ -29,6 +31,16 @@ public final class FakePyPI: Sendable {
         }
     }
 
+    /// How the simple index answers (see `serveMirror`).
+    public enum SimpleFormat: Sendable {
+        /// PEP 691 JSON whatever the client accepts (the default).
+        case json
+        /// PEP 503 HTML only, `text/html`, whatever the client accepts.
+        case html
+        /// This body with this Content-Type (garbage, empty lists, hostile markup).
+        case raw(String, contentType: String)
+    }
+
     public enum Fault: Sendable {
         /// Every project JSON answers 503 (a storm).
         case projectJSON503
@@ -45,6 +57,9 @@ public final class FakePyPI: Sendable {
         var faults: [Fault] = []
         var jsonServed = 0
         var notModifiedServed = 0
+        var simpleFormat: SimpleFormat = .json
+        var simpleRoot = "/simple/"
+        var jsonAPI = true
     }
 
     private let state = Mutex(State())
@@ -111,6 +126,16 @@ public final class FakePyPI: Sendable {
 
     public func setFaults(_ faults: [Fault]) { state.withLock { $0.faults = faults } }
 
+    /// Serves the simple index as `format` at `root` (e.g. "/root/pypi/+simple/"), and the project
+    /// JSON only when `jsonAPI` (a mirror without it answers 404 there).
+    public func serveMirror(_ format: SimpleFormat, root: String = "/simple/", jsonAPI: Bool = true) {
+        state.withLock { s in
+            s.simpleFormat = format
+            s.simpleRoot = root
+            s.jsonAPI = jsonAPI
+        }
+    }
+
     /// Project JSON bodies served with 200 (full downloads) and 304s, since the last reset.
     public var jsonServed: Int { state.withLock { $0.jsonServed } }
     public var notModifiedServed: Int { state.withLock { $0.notModifiedServed } }
@@ -122,7 +147,10 @@ public final class FakePyPI: Sendable {
         let faults = state.withLock { $0.faults }
         for case .latency(let d) in faults { try? await Task.sleep(for: d) }
         let path = request.path
-        if path == "/simple/" || path == "/simple" { return simpleIndex() }
+        let (root, jsonAPI) = state.withLock { ($0.simpleRoot, $0.jsonAPI) }
+        if path == root || path == String(root.dropLast()) { return simpleIndex() }
+        if path.hasPrefix(root), path.hasSuffix("/") { return simpleProject(String(path.dropFirst(root.count).dropLast())) }
+        if path.hasPrefix("/pypi/") && path.hasSuffix("/json") && !jsonAPI { return .json(#"{"message": "Not Found"}"#, status: 404) }
         if path.hasPrefix("/pypi/") && path.hasSuffix("/json") {
             if faults.contains(where: { if case .projectJSON503 = $0 { return true }; return false }) {
                 return .text("Service Unavailable", status: 503)
@@ -137,11 +165,42 @@ public final class FakePyPI: Sendable {
     }
 
     func simpleIndex() -> LoopbackResponse {
-        let (projects, serial) = state.withLock { s in (s.projects.values.sorted { $0.name < $1.name }, s.serial) }
+        let (projects, serial, format) = state.withLock { s in (s.projects.values.sorted { $0.name < $1.name }, s.serial, s.simpleFormat) }
+        switch format {
+        case .json: break
+        case .raw(let body, let contentType): return .text(body, contentType: contentType)
+        case .html:
+            var html = "<!DOCTYPE html>\n<html><head><meta name=\"pypi:repository-version\" content=\"1.0\"><title>Simple index</title></head><body>\n"
+            for p in projects { html += "<a href=\"/simple/\(Self.normalize(p.name))/\">\(Self.escape(p.name))</a><br/>\n" }
+            html += "</body></html>\n"
+            return .respond(status: 200, headers: [("Content-Type", "text/html; charset=utf-8"), ("X-PyPI-Last-Serial", "\(serial)")], body: Array(html.utf8))
+        }
         let list = projects.map { ["name": Self.normalize($0.name), "_last-serial": $0.serial] as [String: Any] }
         let object: [String: Any] = ["meta": ["api-version": "1.1", "_last-serial": serial], "projects": list]
         let data = try! JSONSerialization.data(withJSONObject: object)
         return .respond(status: 200, headers: [("Content-Type", "application/vnd.pypi.simple.v1+json"), ("X-PyPI-Last-Serial", "\(serial)")], body: Array(data))
+    }
+
+    /// A project page: one file per version, in the format of the root listing.
+    func simpleProject(_ name: String) -> LoopbackResponse {
+        let (project, format) = state.withLock { s in (s.projects[Self.normalize(name)], s.simpleFormat) }
+        guard let p = project else { return .text("Not Found", status: 404) }
+        let files = p.versions.map { v in (filename: "\(Self.normalize(p.name).replacingOccurrences(of: "-", with: "_"))-\(v).tar.gz", url: "../../packages/\(p.name)-\(v).tar.gz") }
+        if case .json = format {
+            let object: [String: Any] = [
+                "meta": ["api-version": "1.1"], "name": Self.normalize(p.name),
+                "files": files.map { ["filename": $0.filename, "url": $0.url, "hashes": [:] as [String: String], "requires-python": ">=3.9", "yanked": false] as [String: Any] },
+            ]
+            return .respond(status: 200, headers: [("Content-Type", "application/vnd.pypi.simple.v1+json")], body: Array(try! JSONSerialization.data(withJSONObject: object)))
+        }
+        var html = "<!DOCTYPE html>\n<html><body><h1>Links for \(Self.escape(p.name))</h1>\n"
+        for f in files { html += "<a href=\"\(f.url)#sha256=00\" data-requires-python=\"&gt;=3.9\">\(f.filename)</a><br/>\n" }
+        html += "</body></html>\n"
+        return .respond(status: 200, headers: [("Content-Type", "text/html")], body: Array(html.utf8))
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
     }
 
     func projectJSON(_ name: String, ifNoneMatch: String?) -> LoopbackResponse {

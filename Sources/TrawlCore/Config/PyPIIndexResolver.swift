@@ -28,13 +28,27 @@ public enum PyPIIndexResolver {
         throw NotFound()
     }
 
-    /// Strips whitespace, trailing slashes and a trailing `/simple`.
+    /// Strips whitespace, trailing slashes and a trailing `/simple`. A devpi index's `…/+simple`
+    /// is kept: its simple index is not at `{base}/simple/` (see `locate`).
     public static func normalize(_ url: String) -> String {
         var base = url.trimmingCharacters(in: .whitespacesAndNewlines)
         while base.hasSuffix("/") { base.removeLast() }
-        if base.hasSuffix("/simple") { base.removeLast("/simple".count) }
+        if base.hasSuffix("/simple"), !base.hasSuffix("/+simple") { base.removeLast("/simple".count) }
         while base.hasSuffix("/") { base.removeLast() }
         return base
+    }
+
+    /// Where an index's parts are, from its configured URL (as `normalize` leaves it): the base of
+    /// the project JSON (`{base}/pypi/{name}/json`, and RSS, XML-RPC) and the simple index (with a
+    /// trailing slash). An index at `…/simple` (the public index, bandersnatch, most proxies) has
+    /// both under one base; a devpi index `…/root/pypi/+simple` has its simple index there and no
+    /// index-compatible JSON (a crawl then stops saying so: `PyPIError.noJSONAPI`).
+    public static func locate(_ configured: String) -> (base: String, simple: String) {
+        let url = normalize(configured)
+        if url.hasSuffix("/+simple") {
+            return (String(url.dropLast("/+simple".count)), url + "/")
+        }
+        return (url, url + "/simple/")
     }
 
     /// Runs a program found on PATH; its trimmed standard output when it exits 0.

@@ -86,6 +86,9 @@ struct IndexScan {
                     try await emit(Candidate(
                         name: parsed.document.name, source: source, reason: reason(parsed.document),
                         prefetched: StoredPackage(document: parsed.document, releases: parsed.releases)))
+                case .failed("pypi-no-json-api", let message):
+                    // Every project would fail the same way: stop the scan, saying why.
+                    throw IndexScanStopped(message: message)
                 case .failed(let kind, let message):
                     report.problems.append(Problem(package: name, kind: kind, message: message, seenAt: 0))
                 default:
@@ -100,4 +103,10 @@ struct IndexScan {
         }
         return report
     }
+}
+
+/// A scan that cannot go on (the index has no JSON API); the message is the whole explanation.
+struct IndexScanStopped: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
 }
