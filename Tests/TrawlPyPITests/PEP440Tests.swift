@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import TrawlPyPI
@@ -264,7 +265,7 @@ struct PEP440PackagingComparisonTests {
     /// the hand-picked strings: same validity, same normal form and same order with the same ties.
     @Test func matchesPackagingOnRealVersions() throws {
         let env = ProcessInfo.processInfo.environment
-        let onCI = env["CI"] == "true"
+        let onCI = RequiredServer.inCI
         let every = max(1, Int(env["TRAWL_PEP440_SAMPLE_EVERY"] ?? "") ?? 40)
         func unavailable(_ why: String) {
             if onCI {
@@ -292,9 +293,7 @@ struct PEP440PackagingComparisonTests {
         let stderrFile = scratch.appendingPathComponent("stderr.txt")
         _ = FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", packagingScript, dataFile.path, String(every), extraFile.path]
+        let process = Python.process(["-c", packagingScript, dataFile.path, String(every), extraFile.path])
         let stdout = Pipe()
         process.standardOutput = stdout
         process.standardError = try FileHandle(forWritingTo: stderrFile)

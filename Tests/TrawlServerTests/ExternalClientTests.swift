@@ -1,13 +1,14 @@
 import AsyncHTTPClient
 import Foundation
+import TestSupport
 import Testing
 
 /// Real clients against `trawl serve`: the Python typesense client, schemathesis over
 /// /openapi.yaml, and headless Chromium (screenshots into .build/screenshots, git-ignored).
 @Suite(.serialized) struct ExternalClientTests {
     @Test func pythonTypesenseClient() async throws {
-        guard await Subprocess.pythonHas("typesense"), let python = Subprocess.which("python3") else {
-            return Subprocess.missing("python3 with the typesense client (pip install typesense)")
+        guard await Subprocess.pythonHas("typesense"), let python = Python.executable else {
+            return Subprocess.missing("the test Python with the typesense client (pip install typesense)")
         }
         let server = try await ServeProcess.start()
         let script = Subprocess.repositoryRoot.appendingPathComponent("Tests/Scripts/typesense_client_check.py").path
@@ -17,7 +18,7 @@ import Testing
     }
 
     @Test func schemathesisAgainstOpenAPI() async throws {
-        guard await Subprocess.pythonHas("schemathesis"), let python = Subprocess.which("python3") else {
+        guard await Subprocess.pythonHas("schemathesis"), let python = Python.executable else {
             return Subprocess.missing("schemathesis (pip install schemathesis)")
         }
         let server = try await ServeProcess.start()
@@ -31,7 +32,7 @@ import Testing
     }
 
     @Test func chromiumScreenshotsAndNoInjectedScript() async throws {
-        guard let chromium = Subprocess.which("chromium") ?? Subprocess.which("chromium-browser"), let python = Subprocess.which("python3") else {
+        guard let chromium = Subprocess.which("chromium") ?? Subprocess.which("chromium-browser"), let python = Python.executable else {
             return Subprocess.missing("chromium (apt-get install chromium)")
         }
         let server = try await ServeProcess.start()

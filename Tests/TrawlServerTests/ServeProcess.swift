@@ -103,10 +103,9 @@ enum Subprocess {
         return nil
     }
 
-    /// True when `python3 -c "import MODULE"` works.
+    /// True when the test Python (`Python.executable`: TRAWL_PYTHON, the project's .venv, python3) imports MODULE.
     static func pythonHas(_ module: String) async -> Bool {
-        guard let python = which("python3") else { return false }
-        return (try? await run(python, ["-c", "import \(module)"]).status) == 0
+        await Python.has(module)
     }
 
     /// A missing tool: skipped with a message locally, a failure in CI.
