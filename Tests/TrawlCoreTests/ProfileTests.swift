@@ -6,7 +6,7 @@ import TrawlGitHub
 import TrawlPyPI
 import TrawlStats
 
-/// Profile parsing, layering and every validation error DESIGN §2 and the foundation issue name.
+/// Profile parsing, layering and every validation error docs/design.md §2 and the foundation issue name.
 @Suite struct ProfileTests {
     let loader: ProfileLoader = {
         var registry = PluginRegistry()
@@ -97,6 +97,17 @@ import TrawlStats
         expectIssue("key: x\nname: [unclosed\nsources: []\n", line: nil, contains: ["invalid YAML"])
         let found = issues("key: x\nname: y\n  bad indent: 1\n")
         #expect(found.first?.line == 3, "\(found)")
+    }
+
+    /// A syntax error names where the unfinished construct began as well as where the parser gave up.
+    @Test func yamlSyntaxErrorsNameBothLines() {
+        let yaml = "key: x\nname: X\nsources:\n  - kind: pypi-classifiers\n    classifiers: [\"Framework :: Plone\",\n      \"Framework :: Plone :: 6.0\"\n  - kind: pypi-requires\n"
+        let found = issues(yaml)
+        #expect(found.count == 1, "\(found)")
+        let message = found.first?.message ?? ""
+        #expect(message.contains("while parsing a flow sequence that began at line 5"), "\(message)")
+        #expect(message.contains("did not find expected ',' or ']' at line 7"), "\(message)")
+        #expect(found.first?.line == 7, "the issue's own line is where the parser stopped")
     }
 
     @Test func duplicateFieldInOneFile() {

@@ -346,8 +346,12 @@ public struct ProfileParser: Sendable {
 
     static func problem(of error: YamlError) -> String {
         switch error {
-        case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _), .composer(let context, let problem, _, _):
-            return [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _), .composer(let context, let problem, let mark, _):
+            // libyaml gives two places: where the construct being read began (the context mark, e.g.
+            // the `[` of an unclosed flow sequence) and where the parser stopped; name both.
+            let stopped = "\(problem) at line \(mark.line), column \(mark.column)"
+            guard let context, !context.text.isEmpty else { return stopped }
+            return "\(context.text) that began at line \(context.mark.line), column \(context.mark.column): \(stopped)"
         case .duplicatedKeysInMapping(let duplicates, let context):
             let lines = duplicateLines(of: duplicates.first ?? "", column: context.mark.column, in: context.text)
             let whereText = lines.count > 1 ? " (lines \(lines.map(String.init).joined(separator: " and ")))" : ""
