@@ -1,7 +1,7 @@
 public import Logging
 public import TrawlCore
 
-/// Zero-downtime rebuild of a Typesense collection from the local store (DESIGN §8):
+/// Zero-downtime rebuild of a Typesense collection from the local store (docs/design.md §8):
 /// build `KEY-(N+1)` beside the live `KEY-N`, import every document, compare counts, and only
 /// then repoint alias `KEY` (an atomic switch on the server) and drop `KEY-N`. Any failure before
 /// the switch drops the half-built collection and leaves the alias where it was, so searches never

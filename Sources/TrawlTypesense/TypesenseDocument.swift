@@ -1,7 +1,7 @@
 import Foundation
 public import TrawlCore
 
-/// A package document as Typesense stores it: the DESIGN §6 JSON with `id` = normalized name, so
+/// A package document as Typesense stores it: the docs/design.md §6 JSON with `id` = normalized name, so
 /// an upsert replaces the package and a delete needs only its name.
 public enum TypesenseDocument {
     /// One JSONL line per document (JSONEncoder never writes a raw newline).

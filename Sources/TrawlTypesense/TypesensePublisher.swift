@@ -2,7 +2,7 @@ public import Logging
 import Synchronization
 public import TrawlCore
 
-/// Mirrors a crawl's changes into Typesense (DESIGN §4, last stage): changed documents are upserted
+/// Mirrors a crawl's changes into Typesense (docs/design.md §4, last stage): changed documents are upserted
 /// through alias `KEY`, removed ones deleted.
 ///
 /// The local store is the source of truth, so Typesense trouble never fails a crawl or loses data:

@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import TrawlCore
 
-/// Flags every subcommand takes (DESIGN §5): where the store and extra profiles are, and how chatty to be.
+/// Flags every subcommand takes (docs/design.md §5): where the store and extra profiles are, and how chatty to be.
 struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Store URL: sqlite:PATH (default sqlite:.trawl/trawl.sqlite) or postgres://user:pass@host:port/db; overrides TRAWL_STORE.", valueName: "url"))
     var store: String?

@@ -1,7 +1,7 @@
 public import Foundation
 import Synchronization
 
-/// Settings from the environment and a `.env` file (real variables win), DESIGN §3.
+/// Settings from the environment and a `.env` file (real variables win), docs/design.md §3.
 /// Defaults point at the public services; tests point every base URL at loopback fakes.
 public struct TrawlConfig: Sendable {
     public static let defaultStore = "sqlite:.trawl/trawl.sqlite"

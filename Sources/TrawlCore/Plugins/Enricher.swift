@@ -7,7 +7,7 @@ public import Logging
 /// enrichers never fight over one field and `--no-enrich` knows what it skips.
 public protocol Enricher: Sendable {
     static var descriptor: PluginDescriptor { get }
-    /// The DESIGN §6 field names this enricher writes.
+    /// The docs/design.md §6 field names this enricher writes.
     static var ownedFields: [String] { get }
     init(options: PluginOptions, context: PluginContext) throws
 

@@ -1,6 +1,6 @@
 
 
-/// Descriptors of the plugin kinds of DESIGN §2 whose implementations have not landed yet. Profiles
+/// Descriptors of the plugin kinds of docs/design.md §2 whose implementations have not landed yet. Profiles
 /// that use them validate today; a crawl skips such an entry with a warning. Each moves next to its
 /// implementation (as the type's `descriptor`) when that lands.
 public enum PlannedKinds {

@@ -1,6 +1,6 @@
 public import TrawlCore
 
-/// The GitHub knobs of DESIGN §3 and the issue: concurrency and the shared cache's TTL.
+/// The GitHub knobs of docs/design.md §3 and the issue: concurrency and the shared cache's TTL.
 public struct GitHubSettings: Sendable {
     /// Requests (GraphQL batches or REST calls) in flight at once: `TRAWL_GITHUB_CONCURRENCY`, default 10.
     public var concurrency: Int

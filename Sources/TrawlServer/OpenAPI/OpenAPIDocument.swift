@@ -163,7 +163,7 @@ enum OpenAPIDocument {
                 collection: {type: string}
                 document:
                   type: object
-                  description: The full document (DESIGN §6 fields)
+                  description: The full document (docs/design.md §6 fields)
                   required: [name, normalized_name]
                   properties:
                     name: {type: string}
