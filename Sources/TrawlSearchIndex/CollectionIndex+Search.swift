@@ -34,9 +34,12 @@ extension CollectionIndex {
         }
 
         let order = try sortKeys(query, hasText: text != nil)
-        let wanted = query.page * query.perPage
+        // A page past the end (however large the number asked) needs no ranking at all.
+        let (skipped, pastEnd) = (query.page - 1).multipliedReportingOverflow(by: query.perPage)
+        let offset = pastEnd ? Int.max : skipped
+        let wanted = offset >= matching.count ? 0 : min(matching.count, offset + query.perPage)
         var best = Heap<Ranked>()
-        for document in matching {
+        for document in matching where wanted > 0 {
             let ranked = rank(document, order, scores: text?.scores)
             if best.count < wanted {
                 best.insert(ranked)
@@ -48,7 +51,7 @@ extension CollectionIndex {
         top.reserveCapacity(best.count)
         while let worst = best.popMax() { top.append(worst) }
         top.reverse()
-        let hits = top.dropFirst((query.page - 1) * query.perPage).map { ranked in
+        let hits = top.dropFirst(min(offset, top.count)).map { ranked in
             SearchHit(document: documents[Int(ranked.document)], score: text.map { Double($0.scores[Int(ranked.document)]) } ?? 0)
         }
 

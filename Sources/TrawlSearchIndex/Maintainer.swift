@@ -1,13 +1,17 @@
 import Logging
 import TrawlCore
 
-/// Reads the store and builds new `CollectionIndex`es, one refresh at a time (an actor, and a
-/// refresh waits for the one in flight), so two refreshes never build from the same base.
+/// Reads the store and builds new `CollectionIndex`es, one refresh at a time, so two refreshes
+/// never build from the same base. Callers that arrive while one runs share the next one instead
+/// of queueing one each: a burst of searches after a write costs one catch-up, not one per search.
 actor Maintainer {
     let source: any SearchIndex.Source
     nonisolated let logger: Logger
     let pageSize: Int
-    private var inFlight: Task<Void, any Error>?
+    private var started = 0
+    private var finished = 0
+    private var busy = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
 
     init(source: any SearchIndex.Source, logger: Logger, pageSize: Int) {
         self.source = source
@@ -15,12 +19,27 @@ actor Maintainer {
         self.pageSize = pageSize
     }
 
+    /// Returns once a refresh that started after this call has finished: everything committed
+    /// before the call is then in the index.
     func refresh(into index: SearchIndex) async throws {
-        while let running = inFlight { _ = try? await running.value }
-        let task = Task { try await self.refreshOnce(into: index) }
-        inFlight = task
-        defer { inFlight = nil }
-        try await task.value
+        let needed = started + 1
+        while finished < needed {
+            guard !busy else {
+                await withCheckedContinuation { waiters.append($0) }
+                continue
+            }
+            busy = true
+            started += 1
+            let number = started
+            defer {
+                busy = false
+                finished = number
+                let resumed = waiters
+                waiters = []
+                for waiter in resumed { waiter.resume() }
+            }
+            try await refreshOnce(into: index)
+        }
     }
 
     private func refreshOnce(into index: SearchIndex) async throws {

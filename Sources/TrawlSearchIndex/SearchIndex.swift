@@ -23,9 +23,26 @@ public final class SearchIndex: Sendable {
 
     let shelf = Mutex(Shelf())
     let maintainer: Maintainer
+    let source: any Source
+    /// The store's change token when the index last caught up.
+    let seenToken = Mutex<Int64?>(nil)
 
     public init(source: any Source, logger: Logger, pageSize: Int = 1_000) {
+        self.source = source
         maintainer = Maintainer(source: source, logger: logger, pageSize: pageSize)
+    }
+
+    /// Before answering a search: when the store's change token moved (SQLite: its log file
+    /// changed), catch up first, so a write that finished before the search is in its answer.
+    /// One `stat`, no query, when nothing was written; stores without a token rely on `run(every:)`.
+    public func catchUpIfChanged() async {
+        guard isReady, let token = source.changeToken(), token != seenToken.withLock({ $0 }) else { return }
+        do {
+            try await refresh()
+            seenToken.withLock { $0 = token }
+        } catch {
+            maintainer.logger.warning("search index refresh failed: \(error)")
+        }
     }
 
     /// True once every collection was loaded; until then callers search the store.

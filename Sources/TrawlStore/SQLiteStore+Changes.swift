@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 public import TrawlCore
 
@@ -10,6 +11,21 @@ extension SQLiteStore {
             UPDATE collections SET revision = (SELECT COALESCE(MAX(revision), 0) FROM collections) + 1 WHERE name = ?
             """).execute(arguments: [collection])
         return try Int64.fetchOne(db.cachedStatement(sql: "SELECT revision FROM collections WHERE name = ?"), arguments: [collection]) ?? 0
+    }
+
+    /// Size and modification time of the write-ahead log and the database file: every commit
+    /// appends to the log (a checkpoint rewrites the file), whichever process made it.
+    public func changeToken() -> Int64? {
+        var hasher = Hasher()
+        for file in [path + "-wal", path] {
+            var info = stat()
+            guard stat(file, &info) == 0 else { continue }
+            hasher.combine(info.st_size)
+            hasher.combine(info.st_mtim.tv_sec)
+            hasher.combine(info.st_mtim.tv_nsec)
+            hasher.combine(info.st_ino)
+        }
+        return Int64(hasher.finalize())
     }
 
     public func collectionRevisions() async throws -> [CollectionRevision] {

@@ -14,6 +14,7 @@ struct ServerHarness: Sendable {
     static let adminKey = "test-admin-key-0123456789"
 
     let store: SQLiteStore
+    let server: TrawlHTTPServer
     let port: Int
     let task: Task<Void, any Error>
     let directory: URL
@@ -31,13 +32,22 @@ struct ServerHarness: Sendable {
         return store
     }
 
-    static func start(isPrivate: Bool = false, seed: Bool = true) async throws -> ServerHarness {
+    /// `inMemoryIndex`: searches answered by the in-memory index (loaded before the first request,
+    /// so tests see it, not the SQL fallback), or by SQL alone.
+    static func start(isPrivate: Bool = false, seed: Bool = true, inMemoryIndex: Bool = true, store given: SQLiteStore? = nil) async throws -> ServerHarness {
         let directory = TrawlProcess.temporaryDirectory()
-        let store = seed ? try await seededStore(at: directory) : try SQLiteStore(path: directory.appendingPathComponent("trawl.sqlite").path)
-        let options = ServerOptions(
+        let store: SQLiteStore
+        if let given {
+            store = given
+        } else {
+            store = seed ? try await seededStore(at: directory) : try SQLiteStore(path: directory.appendingPathComponent("trawl.sqlite").path)
+        }
+        var options = ServerOptions(
             host: "127.0.0.1", port: 0, isPrivate: isPrivate, adminKey: Secret(adminKey),
             profiles: [ProfileSummary(key: "django", name: "Django"), ProfileSummary(key: "flask", name: "Flask")])
+        options.inMemoryIndex = inMemoryIndex
         let server = try TrawlHTTPServer(store: store, options: options)
+        try await server.refreshIndex()
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         var logger = Logger(label: "test-server")
         logger.logLevel = .warning
@@ -46,7 +56,7 @@ struct ServerHarness: Sendable {
         }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }
-        return ServerHarness(store: store, port: port, task: task, directory: directory)
+        return ServerHarness(store: store, server: server, port: port, task: task, directory: directory)
     }
 
     func stop() async {

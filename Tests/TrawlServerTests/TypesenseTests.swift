@@ -86,8 +86,16 @@ import Testing
             #expect(try await server.request("/keys", method: .POST, key: value, body: #"{"actions":["documents:search"],"collections":["*"]}"#).status == 401)
             #expect(try await server.request("/keys/\(id)", method: .DELETE, key: value).status == 401)
             #expect(try await server.get("/collections", key: value).status == 401)
-            let multi = #"{"searches":[{"collection":"django","q":"*","query_by":"name"}]}"#
-            #expect(try await server.request("/multi_search", method: .POST, key: value, body: multi).status == 401)
+            // multi_search answers per search: the one this key may not run fails in its place.
+            let multi = #"{"searches":[{"collection":"django","q":"*","query_by":"name"},{"collection":"flask","q":"*","query_by":"name"}]}"#
+            let answered = try await server.request("/multi_search", method: .POST, key: value, body: multi)
+            #expect(answered.status == 200, "\(answered.body)")
+            let results = try answered.json().array("results")
+            #expect(results.first?["code"] as? Int == 401)
+            #expect(results.first?["error"] is String)
+            #expect(results.first?["hits"] == nil)
+            #expect((results.last?["found"] as? Int ?? 0) > 0)
+            #expect(try await server.request("/multi_search", method: .POST, key: "not-a-key", body: multi).status == 401, "a bad key still fails the request")
 
             let listed = try await server.get("/keys", key: admin)
             #expect(!listed.body.contains(value), "values are never listed")

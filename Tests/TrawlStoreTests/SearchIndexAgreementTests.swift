@@ -58,6 +58,7 @@ import TrawlStore
             add(SearchQuery(sort: sort, descending: sort == .name, page: 3, perPage: 10))
         }
         add(SearchQuery(perPage: 30, facets: facetFields))  // browse: downloads order
+        add(SearchQuery(sort: .stars, page: 100, perPage: 10))  // past the end
         for text in ["rest", "cache admin", "dja", "celery tasks", "jwt", "REST framework", "graph", "nothing-like-this"] {
             add(SearchQuery(text: text, perPage: 20, facets: facetFields), ordered: false)
             add(SearchQuery(text: text, sort: .stars, perPage: 20, facets: ["framework_versions"]))
@@ -165,6 +166,7 @@ import TrawlStore
         let ticked = try index.search(SearchQuery(filters: [.contains(field: "framework_versions", value: "5.0")], facets: ["framework_versions", "python_versions"]))
         #expect(ticked.facets["framework_versions"] == all.facets["framework_versions"])
         #expect(ticked.total == documents.filter { $0.frameworkVersions.contains("5.0") }.count)
+        #expect(try index.search(SearchQuery(text: "django", page: Int.max / 2, perPage: 250)).hits.isEmpty, "a page far past the end")
         let expected = Dictionary(grouping: documents.filter { $0.frameworkVersions.contains("5.0") }.flatMap(\.pythonVersions), by: { $0 }).mapValues(\.count)
         #expect(Dictionary(uniqueKeysWithValues: (ticked.facets["python_versions"] ?? []).map { ($0.value, $0.count) }) == expected)
     }

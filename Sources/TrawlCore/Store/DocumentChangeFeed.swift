@@ -10,6 +10,14 @@ public protocol DocumentChangeFeed: Sendable {
     func collectionRevisions() async throws -> [CollectionRevision]
     /// Documents written at a revision above `since`, in (revision, name) order after `cursor`.
     func changedDocuments(collection: String, since: Int64, after cursor: RevisionCursor?, limit: Int) async throws -> [RevisionedDocument]
+    /// A value that changes whenever anything may have been written, read without a query (a
+    /// file's size and time); nil when the store has none. Lets a search catch up with a write
+    /// made a moment ago by another process before answering, at the cost of one `stat`.
+    func changeToken() -> Int64?
+}
+
+extension DocumentChangeFeed {
+    public func changeToken() -> Int64? { nil }
 }
 
 public struct CollectionRevision: Sendable, Equatable {

@@ -16,6 +16,7 @@ struct ServeState: Sendable {
 
     /// The collection behind a name or alias; 404 in Typesense's words when neither exists.
     func resolve(_ name: String) async throws -> String {
+        await index?.catchUpIfChanged()
         if let known = index?.resolve(name) { return known }
         guard let collection = try await store.resolveCollection(name) else {
             throw APIError.notFound("Collection `\(name)` not found.")
@@ -43,6 +44,7 @@ struct ServeState: Sendable {
     /// Searches (in memory when the collection is loaded), turning a field complaint into a 400.
     func search(_ query: SearchQuery, collection: String) async throws -> SearchResults {
         do {
+            await index?.catchUpIfChanged()
             if let loaded = index?.collection(collection) { return try loaded.search(query) }
             return try await store.search(query, collection: collection)
         } catch let error as SearchError {
