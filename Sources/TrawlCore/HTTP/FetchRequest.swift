@@ -11,11 +11,14 @@ public struct FetchRequest: Sendable {
     public var validators: ValidatorMode
     /// Overrides the fetcher's per-request deadline.
     public var timeout: Duration?
+    /// Overrides `Upstream.maxBodyBytes` (the simple index's root listing is far larger than any project).
+    public var maxBodyBytes: Int?
 
     public init(
         _ url: String, method: Method = .GET, upstream: Upstream, headers: [(name: String, value: String)] = [],
-        body: [UInt8]? = nil, validators: ValidatorMode = .off, timeout: Duration? = nil
+        body: [UInt8]? = nil, validators: ValidatorMode = .off, timeout: Duration? = nil, maxBodyBytes: Int? = nil
     ) {
+        self.maxBodyBytes = maxBodyBytes
         self.url = url
         self.method = method
         self.upstream = upstream
@@ -77,6 +80,8 @@ public enum HTTPFetchError: Error, Sendable, CustomStringConvertible {
     /// The server asked to wait longer than the policy allows; retry after `until` (if known).
     case rateLimited(url: String, until: ContinuousClock.Instant?, retryAfter: Duration?)
     case invalidURL(String)
+    /// The body was larger than the upstream's cap (`Upstream.maxBodyBytes`); not retried.
+    case tooLarge(url: String, limit: Int)
 
     public var description: String {
         switch self {
@@ -85,6 +90,7 @@ public enum HTTPFetchError: Error, Sendable, CustomStringConvertible {
         case .rateLimited(let url, _, let wait):
             "\(url): rate limited" + (wait.map { "; retry in \(Int($0.components.seconds)) s" } ?? "")
         case .invalidURL(let url): "invalid URL: \(url)"
+        case .tooLarge(let url, let limit): "\(url): the answer is larger than \(limit >> 20) MiB"
         }
     }
 }

@@ -12,8 +12,12 @@ public final class HTTPFetcher: Sendable {
         public var retry: RetryPolicy
         public var requestTimeout: Duration
         public var connectTimeout: Duration
-        public var maxBodyBytes: Int
+        /// Overrides every upstream's `Upstream.maxBodyBytes` when set (tests).
+        public var maxBodyBytes: Int?
         public var userAgent: String
+        /// `Authorization` values per origin (`URLCredentials.origin`), from credentials written into a
+        /// base URL; sent to that origin only.
+        public var credentials: [String: Secret]
         /// Per-upstream overrides of `Upstream.defaultConcurrency`.
         public var concurrency: [Upstream: Int]
         public var minimumInterval: [Upstream: Duration]
@@ -22,9 +26,11 @@ public final class HTTPFetcher: Sendable {
 
         public init(
             retry: RetryPolicy = .standard, requestTimeout: Duration = .seconds(60), connectTimeout: Duration = .seconds(10),
-            maxBodyBytes: Int = 512 << 20, userAgent: String = TrawlVersion.userAgent,
-            concurrency: [Upstream: Int] = [:], minimumInterval: [Upstream: Duration] = [:], budget: [Upstream: RequestBudget] = [:]
+            maxBodyBytes: Int? = nil, userAgent: String = TrawlVersion.userAgent,
+            concurrency: [Upstream: Int] = [:], minimumInterval: [Upstream: Duration] = [:], budget: [Upstream: RequestBudget] = [:],
+            credentials: [String: Secret] = [:]
         ) {
+            self.credentials = credentials
             self.budget = budget
             self.retry = retry
             self.requestTimeout = requestTimeout
@@ -38,6 +44,7 @@ public final class HTTPFetcher: Sendable {
         public func limit(for upstream: Upstream) -> Int { concurrency[upstream] ?? upstream.defaultConcurrency }
         public func interval(for upstream: Upstream) -> Duration { minimumInterval[upstream] ?? upstream.defaultMinimumInterval }
         public func budget(for upstream: Upstream) -> RequestBudget? { budget[upstream] ?? upstream.defaultBudget }
+        public func bodyLimit(for request: FetchRequest) -> Int { maxBodyBytes ?? request.maxBodyBytes ?? request.upstream.maxBodyBytes }
     }
 
     public let configuration: Configuration
@@ -60,6 +67,9 @@ public final class HTTPFetcher: Sendable {
         // a refused connection until the deadline.
         config.connectionPool.retryConnectionEstablishment = false
         config.httpVersion = .http1Only
+        // Redirects are followed by `attempt`, which drops every header but a few harmless ones when
+        // the origin changes (AsyncHTTPClient's own following would forward API-key headers).
+        config.redirectConfiguration = .disallow
         self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
     }
 
@@ -71,7 +81,7 @@ public final class HTTPFetcher: Sendable {
     /// Fetches with retries. Non-retryable statuses (404, 401, …) are returned, not thrown:
     /// only the caller knows whether a 404 means "gone" or "try another name".
     public func fetch(_ request: FetchRequest) async throws -> FetchedResponse {
-        guard let url = URL(string: request.url), let host = url.host else { throw HTTPFetchError.invalidURL(request.url) }
+        guard let url = URL(string: request.url), let host = url.host else { throw HTTPFetchError.invalidURL(URLCredentials.redacted(request.url)) }
         let hostKey = "\(host):\(url.port ?? (url.scheme == "https" ? 443 : 80))"
         let sendsValidators = request.validators == .reuseBody || request.validators == .revalidateOnly
         let cached = sendsValidators ? try await cache?.cachedResponse(for: request.url) : nil
@@ -90,8 +100,9 @@ public final class HTTPFetcher: Sendable {
                 throw error
             } catch {
                 // Connection refused/reset, timeouts, truncated bodies: retry with backoff.
-                lastFailure = .transport(url: request.url, message: Self.describe(error), attempts: attempt)
-                logger.debug("request failed, will retry", metadata: ["url": "\(request.url)", "attempt": "\(attempt)", "error": "\(Self.describe(error))"])
+                if case .tooLarge = error as? HTTPFetchError { throw error }
+                lastFailure = .transport(url: URLCredentials.redacted(request.url), message: Self.describe(error), attempts: attempt)
+                logger.debug("request failed, will retry", metadata: ["url": "\(URLCredentials.redacted(request.url))", "attempt": "\(attempt)", "error": "\(Self.describe(error))"])
                 if attempt < policy.maxAttempts { try await Task.sleep(for: policy.backoff(afterAttempt: attempt)) }
                 continue
             }
@@ -100,12 +111,12 @@ public final class HTTPFetcher: Sendable {
                 response.attempts = attempt
                 return response
             case .retry(let status, let wait):
-                lastFailure = .status(url: request.url, status: status, attempts: attempt)
+                lastFailure = .status(url: URLCredentials.redacted(request.url), status: status, attempts: attempt)
                 let delay = wait ?? policy.backoff(afterAttempt: attempt)
                 if delay > policy.maxWait {
-                    throw HTTPFetchError.rateLimited(url: request.url, until: .now + delay, retryAfter: delay)
+                    throw HTTPFetchError.rateLimited(url: URLCredentials.redacted(request.url), until: .now + delay, retryAfter: delay)
                 }
-                logger.debug("retrying", metadata: ["url": "\(request.url)", "status": "\(status)", "attempt": "\(attempt)"])
+                logger.debug("retrying", metadata: ["url": "\(URLCredentials.redacted(request.url))", "status": "\(status)", "attempt": "\(attempt)"])
                 if attempt < policy.maxAttempts { try await Task.sleep(for: delay) }
             }
         }
@@ -117,44 +128,88 @@ public final class HTTPFetcher: Sendable {
         case retry(status: Int, wait: Duration?)
     }
 
+    /// Redirects followed for one attempt.
+    static let maxRedirects = 5
+    /// Headers kept when a redirect leaves the origin: nothing that could carry a key.
+    static let crossOriginHeaders: Set<String> = ["accept", "accept-encoding", "accept-language", "content-type", "user-agent"]
+
     private func attempt(_ request: FetchRequest, cached: CachedResponse?) async throws -> Outcome {
-        var http = HTTPClientRequest(url: request.url)
-        http.method = HTTPMethod(rawValue: request.method.rawValue)
-        http.headers.add(name: "User-Agent", value: configuration.userAgent)
-        for header in request.headers { http.headers.add(name: header.name, value: header.value) }
-        if let cached {
-            if let etag = cached.etag { http.headers.replaceOrAdd(name: "If-None-Match", value: etag) }
-            if let modified = cached.lastModified { http.headers.replaceOrAdd(name: "If-Modified-Since", value: modified) }
+        let firstOrigin = URLCredentials.origin(of: request.url)
+        var url = request.url
+        var method = HTTPMethod(rawValue: request.method.rawValue)
+        var requestBody = request.body
+        var headers = request.headers
+        var redirects = 0
+        var response: HTTPClientResponse
+        while true {
+            let origin = URLCredentials.origin(of: url)
+            var http = HTTPClientRequest(url: url)
+            http.method = method
+            http.headers.add(name: "User-Agent", value: configuration.userAgent)
+            for header in headers { http.headers.add(name: header.name, value: header.value) }
+            if let origin, let authorization = configuration.credentials[origin], !http.headers.contains(name: "Authorization") {
+                http.headers.add(name: "Authorization", value: authorization.value)
+            }
+            if let cached, origin == firstOrigin {
+                if let etag = cached.etag { http.headers.replaceOrAdd(name: "If-None-Match", value: etag) }
+                if let modified = cached.lastModified { http.headers.replaceOrAdd(name: "If-Modified-Since", value: modified) }
+            }
+            if let requestBody { http.body = .bytes(ByteBuffer(bytes: requestBody)) }
+
+            counters.record(request.upstream) { $0.requests += 1 }
+            let timeout = request.timeout ?? configuration.requestTimeout
+            response = try await client.execute(http, timeout: .nanoseconds(Int64(timeout.nanoseconds)), logger: nil)
+            let code = Int(response.status.code)
+            guard [301, 302, 303, 307, 308].contains(code), let location = response.headers.first(name: "Location"),
+                let next = URL(string: location, relativeTo: URL(string: url))?.absoluteURL,
+                next.scheme == "http" || next.scheme == "https"
+            else { break }
+            redirects += 1
+            guard redirects <= Self.maxRedirects else { throw HTTPFetchError.transport(url: request.url, message: "more than \(Self.maxRedirects) redirects", attempts: 1) }
+            _ = try? await response.body.collect(upTo: 64 * 1024)
+            let nextURL = next.absoluteString
+            if URLCredentials.origin(of: nextURL) != origin {
+                headers = headers.filter { Self.crossOriginHeaders.contains($0.name.lowercased()) }
+            }
+            if code == 303 || ((code == 301 || code == 302) && method == .POST) {
+                method = .GET
+                requestBody = nil
+            }
+            logger.debug("following a redirect", metadata: ["from": "\(URLCredentials.redacted(url))", "status": "\(code)"])
+            url = nextURL
         }
-        if let body = request.body { http.body = .bytes(ByteBuffer(bytes: body)) }
-
-        counters.record(request.upstream) { $0.requests += 1 }
-        let timeout = request.timeout ?? configuration.requestTimeout
-        let response = try await client.execute(http, timeout: .nanoseconds(Int64(timeout.nanoseconds)), logger: nil)
         let status = Int(response.status.code)
-        // Read the whole body even for errors: a truncated body throws here and is retried.
-        let buffer = try await response.body.collect(upTo: configuration.maxBodyBytes)
-        let headers = response.headers.map { (name: $0.name, value: $0.value) }
+        // Read the whole body even for errors: a truncated body throws here and is retried. Past the
+        // upstream's cap the request fails (an answer that large is not one this upstream gives).
+        let limit = configuration.bodyLimit(for: request)
+        let buffer: ByteBuffer
+        do {
+            buffer = try await response.body.collect(upTo: limit)
+        } catch let error as NIOTooManyBytesError {
+            _ = error
+            throw HTTPFetchError.tooLarge(url: URLCredentials.redacted(request.url), limit: limit)
+        }
+        let responseHeaders = response.headers
         let body = Array(buffer.readableBytesView)
-        logger.trace("response", metadata: ["url": "\(request.url)", "status": "\(status)", "bytes": "\(body.count)"])
-
+        logger.trace("response", metadata: ["url": "\(URLCredentials.redacted(request.url))", "status": "\(status)", "bytes": "\(body.count)"])
+        let headerPairs = responseHeaders.map { (name: $0.name, value: $0.value) }
         if status == 304, let cached {
             counters.record(request.upstream) { $0.notModified += 1 }
             if request.validators == .revalidateOnly {
-                return .done(FetchedResponse(url: request.url, status: 304, headers: headers, body: [], fromCache: true, attempts: 1))
+                return .done(FetchedResponse(url: request.url, status: 304, headers: headerPairs, body: [], fromCache: true, attempts: 1))
             }
-            return .done(FetchedResponse(url: request.url, status: 200, headers: headers, body: cached.body, fromCache: true, attempts: 1))
+            return .done(FetchedResponse(url: request.url, status: 200, headers: headerPairs, body: cached.body, fromCache: true, attempts: 1))
         }
-        if let wait = Self.rateLimitWait(status: status, headers: response.headers) {
+        if let wait = Self.rateLimitWait(status: status, headers: responseHeaders) {
             return .retry(status: status, wait: wait)
         }
         if status == 429 || status == 408 || (500...599).contains(status) && status != 501 {
-            return .retry(status: status, wait: RetryPolicy.retryAfter(response.headers.first(name: "Retry-After")))
+            return .retry(status: status, wait: RetryPolicy.retryAfter(responseHeaders.first(name: "Retry-After")))
         }
-        let fetched = FetchedResponse(url: request.url, status: status, headers: headers, body: body, fromCache: false, attempts: 1)
+        let fetched = FetchedResponse(url: request.url, status: status, headers: headerPairs, body: body, fromCache: false, attempts: 1)
         if request.validators != .off, (200..<300).contains(status), let cache {
-            let etag = response.headers.first(name: "ETag")
-            let modified = response.headers.first(name: "Last-Modified")
+            let etag = responseHeaders.first(name: "ETag").flatMap { $0.utf8.count <= 1024 ? $0 : nil }
+            let modified = responseHeaders.first(name: "Last-Modified").flatMap { $0.utf8.count <= 128 ? $0 : nil }
             if etag != nil || modified != nil {
                 let kept = request.validators == .reuseBody ? body : []
                 try await cache.saveCachedResponse(CachedResponse(
@@ -172,7 +227,7 @@ public final class HTTPFetcher: Sendable {
         if headers.first(name: "x-ratelimit-remaining") == "0",
             let reset = headers.first(name: "x-ratelimit-reset").flatMap(Double.init)
         {
-            return .seconds(max(1, reset - Date().timeIntervalSince1970))
+            return BoundedNumber.wait(seconds: max(1, reset - Date().timeIntervalSince1970), limit: RetryPolicy.longestHonouredWait)
         }
         return nil
     }

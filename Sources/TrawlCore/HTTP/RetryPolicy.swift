@@ -23,20 +23,25 @@ public struct RetryPolicy: Sendable {
     /// Full jitter: a random delay in [base·2^(attempt-1) / 2, base·2^(attempt-1)], capped.
     public func backoff(afterAttempt attempt: Int) -> Duration {
         let exponent = min(max(attempt - 1, 0), 20)
-        let ceiling = min(baseDelay * (1 << exponent), maxDelay)
+        let ceiling = baseDelay > maxDelay / (1 << exponent) ? maxDelay : min(baseDelay * (1 << exponent), maxDelay)
         let seconds = Double(ceiling.components.seconds) + Double(ceiling.components.attoseconds) / 1e18
         return .seconds(seconds * Double.random(in: 0.5...1.0))
     }
 
-    /// Parses `Retry-After`: delta-seconds or an HTTP date.
+    /// The longest wait any upstream header can ask for. Past `maxWait` a request already stops with
+    /// `.rateLimited`; this bound only keeps `now + wait` computable for `inf`, `1e30` and the like.
+    public static let longestHonouredWait: Duration = .seconds(7 * 24 * 3600)
+
+    /// Parses `Retry-After`: delta-seconds or an HTTP date, clamped to `0...longestHonouredWait`
+    /// (negative, `nan` → 0; `inf`, `1e30` → the bound). Unparseable text → nil.
     public static func retryAfter(_ value: String?, now: Date = Date()) -> Duration? {
-        guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
-        if let seconds = Double(value) { return .seconds(max(0, seconds)) }
+        guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty, value.utf8.count <= 64 else { return nil }
+        if let seconds = Double(value) { return BoundedNumber.wait(seconds: seconds, limit: longestHonouredWait) }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
         guard let date = formatter.date(from: value) else { return nil }
-        return .seconds(max(0, date.timeIntervalSince(now)))
+        return BoundedNumber.wait(seconds: date.timeIntervalSince(now), limit: longestHonouredWait)
     }
 }

@@ -29,4 +29,18 @@ public enum Upstream: String, Sendable, CaseIterable, Codable, Hashable {
         default: nil
         }
     }
+
+    /// The largest answer accepted from this upstream. One project's JSON with thousands of releases
+    /// is a few MiB; the simple index's root listing (every project) asks for more per request
+    /// (`FetchRequest.maxBodyBytes`). A larger answer fails that request instead of filling memory.
+    public var maxBodyBytes: Int {
+        switch self {
+        case .pypi: 64 << 20
+        case .github: 16 << 20
+        case .clickhouse: 256 << 20
+        case .pypistats: 4 << 20
+        case .typesense: 64 << 20
+        case .other: 16 << 20
+        }
+    }
 }

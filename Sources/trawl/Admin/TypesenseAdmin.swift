@@ -15,9 +15,7 @@ struct TypesenseAdmin: CollectionAdmin {
             Console.error("--typesense needs TRAWL_TYPESENSE_URL (and TRAWL_TYPESENSE_API_KEY)")
             throw ExitCode(2)
         }
-        var config = HTTPFetcher.Configuration()
-        if let attempts = env.config.value("TRAWL_HTTP_MAX_ATTEMPTS").flatMap(Int.init) { config.retry.maxAttempts = max(1, attempts) }
-        let http = HTTPFetcher(configuration: config, logger: env.logger)
+        let http = HTTPFetcher(configuration: env.config.httpConfiguration(), logger: env.logger)
         return TypesenseAdmin(client: TypesenseClient(baseURL: url, apiKey: env.config.typesenseAPIKey ?? Secret(""), http: http), http: http)
     }
 
