@@ -128,7 +128,7 @@ public final class GitHubClient: Sendable {
         do {
             let response = try await http.fetch(request)
             let remaining = response.header("x-ratelimit-remaining").flatMap { Int($0) }
-            let reset = response.header("x-ratelimit-reset").flatMap { Int64($0) }
+            let reset = response.header("x-ratelimit-reset").flatMap { BoundedNumber.integer($0) }
             rate.observe(remaining: remaining, resetAt: reset)
             if (response.status == 403 || response.status == 429), remaining == 0 { rate.markExhausted(resetAt: reset) }
             return response
@@ -170,7 +170,7 @@ public struct GraphQLFieldError: Sendable {
 /// GitHub's ISO 8601 timestamps as epoch seconds.
 enum GitHubDate {
     static func epoch(_ text: String) -> Int64? {
-        guard let date = try? Date(text, strategy: .iso8601) else { return nil }
-        return Int64(date.timeIntervalSince1970)
+        guard text.utf8.count <= 64, let date = try? Date(text, strategy: .iso8601) else { return nil }
+        return BoundedNumber.int64(date.timeIntervalSince1970)
     }
 }

@@ -88,12 +88,12 @@ struct GraphQLRepoFetcher: RepoFetcher {
     func parse(_ repo: [String: Any]) -> GitHubRepoData? {
         guard let nameWithOwner = repo["nameWithOwner"] as? String else { return nil }
         var data = GitHubRepoData(nameWithOwner: nameWithOwner, url: (repo["url"] as? String) ?? "https://github.com/\(nameWithOwner)")
-        data.stars = (repo["stargazerCount"] as? Int) ?? 0
-        data.forks = (repo["forkCount"] as? Int) ?? 0
+        data.stars = BoundedNumber.count((repo["stargazerCount"] as? Int) ?? 0)
+        data.forks = BoundedNumber.count((repo["forkCount"] as? Int) ?? 0)
         data.archived = (repo["isArchived"] as? Bool) ?? false
         data.pushedAt = (repo["pushedAt"] as? String).flatMap(GitHubDate.epoch) ?? 0
-        data.watchers = ((repo["watchers"] as? [String: Any])?["totalCount"] as? Int) ?? 0
-        data.openIssues = ((repo["issues"] as? [String: Any])?["totalCount"] as? Int) ?? 0
+        data.watchers = BoundedNumber.count(((repo["watchers"] as? [String: Any])?["totalCount"] as? Int) ?? 0)
+        data.openIssues = BoundedNumber.count(((repo["issues"] as? [String: Any])?["totalCount"] as? Int) ?? 0)
         let nodes = ((repo["repositoryTopics"] as? [String: Any])?["nodes"] as? [[String: Any]]) ?? []
         data.topics = nodes.compactMap { ($0["topic"] as? [String: Any])?["name"] as? String }
         func firstBlob(_ prefix: String, _ count: Int) -> String {

@@ -102,10 +102,10 @@ struct RESTRepoFetcher: RepoFetcher {
     func parse(_ body: [UInt8]) -> GitHubRepoData? {
         guard let json = try? JSONDecoder().decode(RepoJSON.self, from: Data(body)) else { return nil }
         var data = GitHubRepoData(nameWithOwner: json.full_name, url: json.html_url ?? "https://github.com/\(json.full_name)")
-        data.stars = json.stargazers_count ?? 0
-        data.watchers = json.subscribers_count ?? 0
-        data.forks = json.forks_count ?? 0
-        data.openIssues = json.open_issues_count ?? 0
+        data.stars = BoundedNumber.count(json.stargazers_count ?? 0)
+        data.watchers = BoundedNumber.count(json.subscribers_count ?? 0)
+        data.forks = BoundedNumber.count(json.forks_count ?? 0)
+        data.openIssues = BoundedNumber.count(json.open_issues_count ?? 0)
         data.pushedAt = json.pushed_at.flatMap(GitHubDate.epoch) ?? 0
         data.archived = json.archived ?? false
         data.topics = json.topics ?? []

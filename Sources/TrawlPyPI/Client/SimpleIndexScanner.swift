@@ -1,3 +1,5 @@
+import TrawlCore
+
 /// Pulls project names and serials out of a PEP 691 JSON project list without building a tree of
 /// 886k dictionaries: one pass over the bytes, memory for one name at a time.
 ///
@@ -52,11 +54,14 @@ public struct SimpleIndexScanner {
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                 var value: Int64 = 0
                 var negative = false
+                var outOfRange = false
                 if c == UInt8(ascii: "-") { negative = true; i += 1 }
                 while i < n, (48...57).contains(bytes[i]) {
-                    value = value &* 10 &+ Int64(bytes[i] - 48)
+                    // A serial past ±2^62 is not one the index could have: read it as unknown (0).
+                    if value > BoundedNumber.magnitude / 10 { outOfRange = true } else { value = value * 10 + Int64(bytes[i] - 48) }
                     i += 1
                 }
+                if outOfRange { value = 0 }
                 while i < n, bytes[i] == UInt8(ascii: ".") || bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E")
                     || bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") || (48...57).contains(bytes[i]) {
                     i += 1
@@ -122,7 +127,8 @@ public struct SimpleIndexScanner {
                     var scalarValue = code
                     var consumed = 6
                     if (0xD800...0xDBFF).contains(code), i + 11 < b.count, b[i + 6] == UInt8(ascii: "\\"), b[i + 7] == UInt8(ascii: "u"),
-                        let low = UInt32(String(decoding: b[(i + 8)...(i + 11)], as: UTF8.self), radix: 16) {
+                        let low = UInt32(String(decoding: b[(i + 8)...(i + 11)], as: UTF8.self), radix: 16), (0xDC00...0xDFFF).contains(low) {
+                        // Only a real low surrogate pairs; a lone high one becomes U+FFFD below.
                         scalarValue = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                         consumed = 12
                     }

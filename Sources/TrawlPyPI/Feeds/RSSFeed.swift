@@ -16,7 +16,8 @@ public enum RSSFeed {
     /// falling back to the title (`NAME VERSION` or `NAME added to PyPI`).
     public static func parse(_ body: [UInt8], newProjects: Bool) throws -> [FeedItem] {
         let delegate = Collector()
-        let parser = XMLParser(data: Data(body))
+        let parser: XMLParser
+        do { parser = try XMLInput.parser(body, what: "RSS feed") } catch { throw XMLRPC.Malformed(message: "\(error)") }
         parser.delegate = delegate
         guard parser.parse() else {
             throw XMLRPC.Malformed(message: "RSS feed is not XML: \(parser.parserError.map { "\($0)" } ?? "")")

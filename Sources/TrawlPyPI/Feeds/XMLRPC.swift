@@ -56,7 +56,8 @@ public enum XMLRPC {
     /// Parses a `methodResponse`: the single return value, or throws its fault.
     public static func parseResponse(_ body: [UInt8]) throws -> Value {
         let delegate = ResponseParser()
-        let parser = XMLParser(data: Data(body))
+        let parser: XMLParser
+        do { parser = try XMLInput.parser(body, what: "XML-RPC answer") } catch { throw Malformed(message: "\(error)") }
         parser.delegate = delegate
         guard parser.parse() else {
             throw Malformed(message: parser.parserError.map { "\($0)" } ?? "not XML")

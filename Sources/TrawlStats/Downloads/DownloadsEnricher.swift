@@ -18,6 +18,8 @@ public struct DownloadsEnricher: Enricher {
             OptionSpec("fallback", .bool, help: "use pypistats when ClickHouse is unreachable (default true)"),
             OptionSpec("pypistats-limit", .int, help: "most pypistats requests per run (default 120, 4 min at 30/min)"),
         ])
+    /// `is_verified` reads downloads.
+    public static var refreshesAfter: [String] { ["flags"] }
     public static let ownedFields = [
         "download_last_day", "download_last_week", "download_last_month", "download_total", "download_updated", "download_source",
     ]
@@ -124,10 +126,10 @@ public struct DownloadsEnricher: Enricher {
     /// Writes `figures` into `document`. pypistats has no all-time total: the previous total is
     /// kept, raised to at least the last month's figure.
     static func apply(_ figures: DownloadCounts, source: String, to document: inout PackageDocument, now: Int64) {
-        document.downloadLastDay = figures.lastDay
-        document.downloadLastWeek = figures.lastWeek
-        document.downloadLastMonth = figures.lastMonth
-        document.downloadTotal = figures.total ?? max(document.downloadTotal, figures.lastMonth)
+        document.downloadLastDay = BoundedNumber.count(figures.lastDay)
+        document.downloadLastWeek = BoundedNumber.count(figures.lastWeek)
+        document.downloadLastMonth = BoundedNumber.count(figures.lastMonth)
+        document.downloadTotal = BoundedNumber.count(figures.total ?? max(document.downloadTotal, figures.lastMonth))
         document.downloadSource = source
         document.downloadUpdated = now
     }
