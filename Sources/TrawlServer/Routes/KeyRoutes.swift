@@ -56,7 +56,12 @@ struct KeyRoutes: Sendable {
     }
 
     func create(_ request: Request) async throws -> Response {
-        let data = try await request.body.collect(upTo: 1 << 20)
+        let data: ByteBuffer
+        do {
+            data = try await request.body.collect(upTo: RequestLimits.adminBodyBytes)
+        } catch {
+            throw APIError(.contentTooLarge, "The request body is larger than \(RequestLimits.adminBodyBytes) bytes.")
+        }
         guard let body = try? JSONDecoder().decode(CreateBody.self, from: data) else {
             throw APIError.badRequest("Bad JSON.")
         }
@@ -66,8 +71,11 @@ struct KeyRoutes: Sendable {
         if actions.contains("*") { scope = .admin }
         else if actions.allSatisfy({ $0 == "documents:search" || $0 == "documents:get" }) { scope = .search }
         else { throw APIError.badRequest("Only search-only keys (`documents:search`) or admin keys (`*`) can be created.") }
+        guard collections.count <= 64, collections.allSatisfy({ $0.count <= RequestLimits.nameCharacters }), actions.count <= 16,
+            (body.description ?? "").count <= 1_000
+        else { throw APIError.badRequest("A key may name at most 64 collections and carry at most 1,000 characters of description.") }
         let value = body.value ?? APIKeyHash.generate()
-        guard value.count >= 8 else { throw APIError.badRequest("A key value needs at least 8 characters.") }
+        guard value.count >= 8, value.count <= 256 else { throw APIError.badRequest("A key value needs 8 to 256 characters.") }
         if try await state.store.findAPIKey(value: value) != nil { throw APIError(.conflict, "A key with this value already exists.") }
         let info = try await state.store.createAPIKey(value: value, scope: scope, collections: collections, description: body.description ?? "")
         var out = KeyOut(info)

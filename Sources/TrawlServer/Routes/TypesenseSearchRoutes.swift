@@ -55,12 +55,17 @@ struct TypesenseSearchRoutes: Sendable {
         let items = QueryItems(request: request)
         let caller = try await state.access.caller(request, query: items)
         if caller == .anonymous { throw APIError.unauthorized }
-        let body = try await request.body.collect(upTo: 4 << 20)
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: RequestLimits.multiSearchBodyBytes)
+        } catch {
+            throw APIError(.contentTooLarge, "The request body is larger than \(RequestLimits.multiSearchBodyBytes) bytes.")
+        }
         guard let object = (try? JSONDecoder().decode(JSONValue.self, from: body))?.objectValue,
               case .array(let searches)? = object["searches"] else {
             throw APIError.badRequest("Missing or malformed `searches` array.")
         }
-        guard searches.count <= 50 else { throw APIError.badRequest("Number of multi searches exceeds `limit_multi_searches` parameter.") }
+        guard searches.count <= RequestLimits.multiSearches else { throw APIError.badRequest("Number of multi searches exceeds `limit_multi_searches` parameter.") }
         let common = TypesenseParams(query: items)
         var results: [Entry] = []
         for search in searches {
@@ -70,12 +75,12 @@ struct TypesenseSearchRoutes: Sendable {
                 results.append(.failure(code: 400, error: "Parameter `collection` is missing."))
                 continue
             }
+            // Each search answers for itself: one the key may not run (another collection) fails in
+            // its place, as in Typesense, and the others still run.
             do {
                 results.append(.result(try await self.search(params, collection: collection, caller: caller)))
             } catch let error as APIError {
                 results.append(.failure(code: Int(error.status.code), error: error.message))
-            // Each search answers for itself: one the key may not run (another collection) fails in
-            // its place, as in Typesense, and the others still run.
             }
         }
         return try JSONOutput.response(["results": results])

@@ -8,10 +8,10 @@ enum APIQuery {
 
     static func parse(_ items: QueryItems, defaultPerPage: Int = 20) throws -> SearchQuery {
         var query = SearchQuery()
-        query.text = items["q"] ?? ""
+        query.text = try RequestLimits.searchText(items["q"] ?? "")
         if let sort = items.nonEmpty("sort") {
             guard let value = SearchSort(rawValue: sort) else {
-                throw APIError.badRequest("unknown sort '\(sort)'; allowed: \(SearchSort.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw APIError.badRequest("unknown sort '\(TypesenseParams.quoted(sort))'; allowed: \(SearchSort.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             query.sort = value
         }
@@ -22,19 +22,22 @@ enum APIQuery {
             default: throw APIError.badRequest("order must be asc or desc")
             }
         }
-        query.page = try integer(items, "page", default: 1, range: 1...100_000)
-        query.perPage = try integer(items, "per_page", default: defaultPerPage, range: 1...250)
+        query.page = try integer(items, "page", default: 1, range: RequestLimits.page)
+        query.perPage = try integer(items, "per_page", default: defaultPerPage, range: RequestLimits.apiPerPage)
         var filters: [SearchFilter] = []
-        func anyOf(_ values: [String], _ make: (String) -> SearchFilter) {
+        func anyOf(_ values: [String], _ make: (String) -> SearchFilter) throws {
             let values = values.filter { !$0.isEmpty }
+            guard values.count <= RequestLimits.filterValues else {
+                throw APIError.badRequest("a filter may repeat at most \(RequestLimits.filterValues) values")
+            }
             if values.count == 1 { filters.append(make(values[0])) }
             else if values.count > 1 { filters.append(.anyOf(values.map(make))) }
         }
-        anyOf(items.all("classifier")) { .contains(field: "classifiers", value: $0) }
-        anyOf(items.all("framework_version")) { .contains(field: "framework_versions", value: $0) }
-        anyOf(items.all("python_version")) { .contains(field: "python_versions", value: $0) }
-        anyOf(items.all("category")) { .contains(field: "categories", value: $0) }
-        anyOf(items.all("package_type")) { .contains(field: "package_type", value: $0) }
+        try anyOf(items.all("classifier")) { .contains(field: "classifiers", value: $0) }
+        try anyOf(items.all("framework_version")) { .contains(field: "framework_versions", value: $0) }
+        try anyOf(items.all("python_version")) { .contains(field: "python_versions", value: $0) }
+        try anyOf(items.all("category")) { .contains(field: "categories", value: $0) }
+        try anyOf(items.all("package_type")) { .contains(field: "package_type", value: $0) }
         for (parameter, field) in [("official", "is_official"), ("verified", "is_verified"), ("has_github", "has_github"), ("new", "is_new")] {
             if let value = try boolean(items, parameter) { filters.append(.flag(field: field, value: value)) }
         }
@@ -43,8 +46,9 @@ enum APIQuery {
         }
         query.filters = filters
         let facets = items.all("facet").flatMap { $0.split(separator: ",").map(String.init) }.filter { !$0.isEmpty }
+        guard facets.count <= RequestLimits.fieldList else { throw APIError.badRequest("at most \(RequestLimits.fieldList) facets") }
         for facet in facets where !SearchFields.facetable.contains(facet) {
-            throw APIError.badRequest("unknown facet '\(facet)'; allowed: \(SearchFields.facetable.joined(separator: ", "))")
+            throw APIError.badRequest("unknown facet '\(TypesenseParams.quoted(facet))'; allowed: \(SearchFields.facetable.joined(separator: ", "))")
         }
         query.facets = facets.isEmpty ? defaultFacets : facets
         return query
@@ -52,7 +56,7 @@ enum APIQuery {
 
     static func integer(_ items: QueryItems, _ name: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
         guard let text = items.nonEmpty(name) else { return fallback }
-        guard let value = Int(text), range.contains(value) else {
+        guard let value = BoundedNumber.integer(text).map(Int.init), range.contains(value) else {
             throw APIError.badRequest("\(name) must be an integer from \(range.lowerBound) to \(range.upperBound)")
         }
         return value

@@ -33,6 +33,7 @@ public struct TrawlHTTPServer: Sendable {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: RequestMetricsMiddleware(metrics: state.metrics))
         router.add(middleware: ErrorMiddleware())
+        router.add(middleware: RequestBoundsMiddleware())
         SystemRoutes(state: state).register(on: router)
         APIRoutes(state: state).register(on: router)
         TypesenseSearchRoutes(state: state).register(on: router)
@@ -53,9 +54,9 @@ public struct TrawlHTTPServer: Sendable {
 
     /// Runs until SIGTERM or SIGINT (then finishes in-flight requests and stops) or until the task
     /// is cancelled.
-    public func run(logger: Logger, signals: [UnixSignal] = [.sigterm, .sigint], onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
     /// The in-memory index is loaded in the background and then kept fresh by polling the store;
     /// searches use SQL until their collection is loaded.
+    public func run(logger: Logger, signals: [UnixSignal] = [.sigterm, .sigint], onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let interval = state.options.indexRefreshInterval
         try await withThrowingTaskGroup(of: Void.self) { group in
             if let index = state.index { group.addTask { await index.run(every: interval) } }

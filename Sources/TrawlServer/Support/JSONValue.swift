@@ -1,4 +1,5 @@
 import Foundation
+import TrawlCore
 
 /// Any JSON value: request bodies whose parameters arrive as strings or numbers (InstantSearch
 /// adapters send both), and documents reshaped for output (`include_fields`, an added `id`).
@@ -40,7 +41,7 @@ public enum JSONValue: Codable, Sendable, Equatable {
         switch self {
         case .string(let s): s
         case .int(let i): String(i)
-        case .double(let d): d == d.rounded() ? String(Int64(d)) : String(d)
+        case .double(let d): d == d.rounded() ? BoundedNumber.int64(d).map { String($0) } ?? String(d) : String(d)
         case .bool(let b): b ? "true" : "false"
         case .array(let a): a.compactMap(\.parameterText).joined(separator: ",")
         case .null, .object: nil

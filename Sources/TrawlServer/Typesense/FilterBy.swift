@@ -3,9 +3,13 @@ import TrawlCore
 
 /// Typesense `filter_by` as store filters: `field:value`, `field:=value`, `field:[a,b]`,
 /// `field:>n` `<` `>=` `<=`, `field:[1..5]`, `field:!=value`, `&&`, `||` and parentheses
-/// (`&&` binds tighter). Values may be backtick-quoted.
+/// (`&&` binds tighter). Values may be backtick-quoted. Length, nesting, clauses, list sizes and
+/// numbers are bounded by `RequestLimits` (the parser recurses on parentheses, so depth must be).
 struct FilterBy {
     static func parse(_ text: String) throws -> [SearchFilter] {
+        guard text.count <= RequestLimits.filterCharacters else {
+            throw APIError.badRequest("Parameter `filter_by` is longer than \(RequestLimits.filterCharacters) characters.")
+        }
         var parser = FilterBy(text)
         guard !parser.atEnd else { return [] }
         let filter = try parser.orExpression()
@@ -32,6 +36,8 @@ struct FilterBy {
 
     private var chars: [Character]
     private var index = 0
+    private var depth = 0
+    private var clauses = 0
     private let source: String
 
     private init(_ text: String) {
@@ -73,18 +79,26 @@ struct FilterBy {
 
     mutating func primary() throws -> Node {
         if consume("(") {
+            depth += 1
+            guard depth <= RequestLimits.filterDepth else {
+                throw error("parentheses nested deeper than \(RequestLimits.filterDepth)")
+            }
             let node = try orExpression()
             guard consume(")") else { throw error("missing `)`") }
+            depth -= 1
             return node
         }
         return .leaf(try comparison())
     }
 
     mutating func comparison() throws -> SearchFilter {
+        clauses += 1
+        guard clauses <= RequestLimits.filterClauses else { throw error("more than \(RequestLimits.filterClauses) clauses") }
         skipSpaces()
         var field = ""
         while index < chars.count, chars[index] != ":", !chars[index].isWhitespace { field.append(chars[index]); index += 1 }
         guard !field.isEmpty, consume(":") else { throw error("expected `field:value`") }
+        field = TypesenseParams.quoted(field)
         var op = ""
         for candidate in ["!=", ">=", "<=", "=", ">", "<"] where consume(candidate) {
             op = candidate
@@ -109,6 +123,9 @@ struct FilterBy {
             index += 1
             list.append(current)
             values = list.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            guard values.count <= RequestLimits.filterValues else {
+                throw error("more than \(RequestLimits.filterValues) values for `\(field)`")
+            }
             isRange = values.count == 1 && values[0].contains("..")
         } else if index < chars.count, chars[index] == "`" {
             index += 1
@@ -150,28 +167,50 @@ struct FilterBy {
             }
         }
         if SearchFields.numeric.contains(field) {
-            func number(_ text: String) throws -> Int64 {
-                guard let value = Int64(text.trimmingCharacters(in: .whitespaces)) ?? Double(text).map({ Int64($0) }) else {
-                    throw APIError.badRequest("Numerical field `\(field)` has an invalid value `\(text)`.")
-                }
-                return value
-            }
             if isRange {
                 let bounds = values[0].components(separatedBy: "..")
                 guard bounds.count == 2 else { throw APIError.badRequest("Invalid range for `\(field)`.") }
-                return .range(field: field, min: try number(bounds[0]), max: try number(bounds[1]))
+                let low = try FilterNumber(bounds[0], field: field), high = try FilterNumber(bounds[1], field: field)
+                return .range(field: field, min: low.ceiling, max: high.floor)
             }
             return try combine { text in
-                let n = try number(text)
+                let n = try FilterNumber(text, field: field)
                 switch op {
-                case ">": return .range(field: field, min: n + 1, max: nil)
-                case ">=": return .range(field: field, min: n, max: nil)
-                case "<": return .range(field: field, min: nil, max: n - 1)
-                case "<=": return .range(field: field, min: nil, max: n)
-                default: return .range(field: field, min: n, max: n)
+                case ">": return .range(field: field, min: n.isWhole ? n.floor + 1 : n.ceiling, max: nil)
+                case ">=": return .range(field: field, min: n.ceiling, max: nil)
+                case "<": return .range(field: field, min: nil, max: n.isWhole ? n.floor - 1 : n.floor)
+                case "<=": return .range(field: field, min: nil, max: n.floor)
+                // A fraction equals no integer: an empty range.
+                default: return .range(field: field, min: n.ceiling, max: n.floor)
                 }
             }
         }
         throw APIError.badRequest("Could not find a filter field named `\(field)` in the schema.")
+    }
+}
+
+/// A numeric filter value: an integer, or a finite decimal (`4.5`, `1e3`), within
+/// `±RequestLimits.filterNumber` so that its neighbours are representable. Fields are integers, so
+/// a decimal compares through its floor and ceiling.
+struct FilterNumber {
+    var floor: Int64
+    var ceiling: Int64
+    var isWhole: Bool { floor == ceiling }
+
+    init(_ text: String, field: String) throws {
+        let text = text.trimmingCharacters(in: .whitespaces)
+        if let value = BoundedNumber.integer(text) {
+            floor = value
+            ceiling = value
+            return
+        }
+        guard text.utf8.count <= 64, let value = BoundedNumber.decimal(text),
+            abs(value) <= Double(RequestLimits.filterNumber)
+        else {
+            throw APIError.badRequest(
+                "Numerical field `\(field)` has an invalid value `\(TypesenseParams.quoted(text))`: expected a number within ±2^62.")
+        }
+        floor = Int64(value.rounded(.down))
+        ceiling = Int64(value.rounded(.up))
     }
 }

@@ -62,6 +62,7 @@ enum TypesenseResultBuilder {
     static func build(
         _ results: SearchResults, params: TypesenseParams, query: SearchQuery, collection: String, outOf: Int, started: ContinuousClock.Instant
     ) throws -> TypesenseResult {
+        let maxFacetValues = try params.maxFacetValues()
         let include = Set(params.list("include_fields"))
         let exclude = Set(params.list("exclude_fields"))
         let highlightFields = params.list("highlight_fields").isEmpty ? params.list("query_by") : params.list("highlight_fields")
@@ -80,13 +81,12 @@ enum TypesenseResultBuilder {
                     highlight[field] = .init(matched_tokens: marked.tokens, snippet: marked.snippet)
                 }
             }
-            return .init(document: .object(object), highlight: highlight, highlights: highlights, text_match: Int64(max(0, hit.score) * 1_000_000))
+            return .init(document: .object(object), highlight: highlight, highlights: highlights, text_match: BoundedNumber.int64(clamping: hit.score * 1_000_000, to: 0...Int64.max))
         }
         let facets = query.facets.map { field in
             let counts = results.facets[field] ?? []
-            let limit = Int(params["max_facet_values"] ?? "") ?? 10
             return TypesenseResult.FacetCounts(
-                counts: counts.prefix(max(0, limit)).map { .init(count: $0.count, highlighted: HTML.escape($0.value), value: $0.value) },
+                counts: counts.prefix(maxFacetValues).map { .init(count: $0.count, highlighted: HTML.escape($0.value), value: $0.value) },
                 field_name: field, stats: .init(total_values: counts.count))
         }
         let elapsed = ContinuousClock.now - started
