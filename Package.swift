@@ -160,7 +160,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict
+            // Test-only job kinds and options exist in debug builds (what the tests drive) and never
+            // in the release binary users run.
+            swiftSettings: strict + [.define("TRAWL_TEST_HOOKS", .when(configuration: .debug))]
         ),
 
         // `swift run -c release trawl-bench`: crawl throughput and request counts against a loopback

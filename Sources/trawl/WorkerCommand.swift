@@ -25,7 +25,12 @@ struct WorkerCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Enqueue what is due now, run jobs until none is runnable, then exit.") var once = false
     @Option(name: .long, help: "Jobs run at the same time by this worker.") var concurrency = 1
     @Flag(name: .long, help: "Only run jobs; enqueue no scheduled ones.") var noSchedule = false
+    #if TRAWL_TEST_HOOKS
+    /// Tests: schedule as if it were this epoch second (debug builds only).
     @Option(name: .long, help: .hidden) var scheduleAt: Int64?
+    #else
+    var scheduleAt: Int64? { nil }
+    #endif
 
     func validate() throws {
         if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
@@ -87,10 +92,10 @@ struct WorkerCommand: AsyncParsableCommand {
     static func workerConfiguration(
         _ config: TrawlConfig, profiles: [Profile], once: Bool, concurrency: Int, schedule: Bool, scheduleAt: Date?
     ) -> QueueWorker.Configuration {
-        let lease = config.value("TRAWL_WORKER_LEASE").flatMap(Int64.init) ?? 60
-        let base = config.value("TRAWL_JOB_RETRY_BASE").flatMap(Int64.init) ?? 30
-        let attempts = config.value("TRAWL_JOB_MAX_ATTEMPTS").flatMap(Int.init) ?? 5
-        let poll = config.value("TRAWL_WORKER_POLL_MS").flatMap(Int64.init) ?? 1000
+        let lease = Int64(config.integer("TRAWL_WORKER_LEASE", in: 2...86_400) ?? 60)
+        let base = Int64(config.integer("TRAWL_JOB_RETRY_BASE", in: 0...86_400) ?? 30)
+        let attempts = config.integer("TRAWL_JOB_MAX_ATTEMPTS", in: 1...100) ?? 5
+        let poll = Int64(config.integer("TRAWL_WORKER_POLL_MS", in: 10...600_000) ?? 1000)
         return QueueWorker.Configuration(
             profiles: profiles, concurrency: concurrency, lease: lease, idlePoll: .milliseconds(poll), once: once, schedule: schedule,
             scheduleAt: scheduleAt, backoff: JobBackoff(base: base), maxAttempts: attempts)

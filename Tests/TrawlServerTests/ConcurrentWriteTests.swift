@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TrawlCore
 import TrawlStore
@@ -9,33 +10,49 @@ import TrawlStore
     @Test func searchesSucceedDuringWrites() async throws {
         try await ServerHarness.with { server in
             let writer = try SQLiteStore(path: server.directory.appendingPathComponent("trawl.sqlite").path)
-            try await withThrowingTaskGroup(of: [Int].self) { group in
+            let writing = Flag()
+            let seen = try await withThrowingTaskGroup(of: [Int].self) { group in
                 group.addTask {
+                    // Paced, so that searches land between, and during, the batches.
                     for round in 0..<15 {
                         let batch = (0..<40).map { i in
                             Fixtures.doc("crawled-\(round)-\(i)", summary: "Crawled while serving, round \(round)", downloads: i)
                         }
                         try await writer.upsert(batch, collection: "django-1")
+                        try await Task.sleep(for: .milliseconds(40))
                     }
+                    writing.set()
                     return []
                 }
                 for _ in 0..<2 {
                     group.addTask {
-                        var statuses: [Int] = []
-                        for i in 0..<20 {
-                            statuses.append(try await server.get("/api/v1/django/packages?q=crawled+django&per_page=5&page=\(i % 3 + 1)").status)
-                            statuses.append(try await server.get("/collections/django/documents/search?q=round&query_by=summary", key: ServerHarness.adminKey).status)
+                        var found: [Int] = []
+                        while !writing.isSet {
+                            let api = try await server.get("/api/v1/django/packages?q=crawled+django&per_page=5")
+                            #expect(api.status == 200, "\(api.body.prefix(200))")
+                            let typesense = try await server.get("/collections/django/documents/search?q=crawled&query_by=name", key: ServerHarness.adminKey)
+                            #expect(typesense.status == 200, "\(typesense.body.prefix(200))")
+                            found.append(try typesense.json()["found"] as? Int ?? -1)
                         }
-                        return statuses
+                        return found
                     }
                 }
-                for try await statuses in group {
-                    #expect(statuses.allSatisfy { $0 == 200 }, "\(statuses)")
-                }
+                return try await group.reduce(into: [[Int]]()) { $0.append($1) }
             }
             try await writer.close()
+            // Readers were answered while the writer was part-way: they saw counts between the start
+            // and the end, which a reader blocked until the writes were done could not have seen.
+            #expect(seen.joined().contains { $0 > 0 && $0 < 600 }, "no search saw a partial crawl: \(seen)")
+            for reader in seen { #expect(reader == reader.sorted(), "a search saw fewer packages than one before it: \(reader)") }
             let count = try await server.get("/api/v1/django/packages?q=crawled").json()["found"] as? Int
             #expect(count == 600)
         }
     }
+}
+
+/// A one-way flag shared between tasks.
+final class Flag: Sendable {
+    private let value = Mutex(false)
+    var isSet: Bool { value.withLock { $0 } }
+    func set() { value.withLock { $0 = true } }
 }

@@ -1,7 +1,9 @@
+#if TRAWL_TEST_HOOKS
 import Foundation
 import TrawlCore
 
-/// Job kinds for tests and benchmarks only (registered when TRAWL_WORKER_TEST_KINDS=1):
+/// Job kinds for tests and benchmarks only, compiled into debug (test) builds alone — the release
+/// binary users run has none — and registered there when TRAWL_WORKER_TEST_KINDS=1:
 /// `test_sleep` waits `ms` milliseconds, then appends `{id}` to the file `marker` (so a test can see
 /// which jobs completed, and how often); `test_fail` always fails.
 enum TestJobs {
@@ -25,3 +27,4 @@ enum TestJobs {
         var description: String
     }
 }
+#endif
