@@ -29,18 +29,15 @@ public struct FetchRequest: Sendable {
     }
 }
 
-/// How a request uses the validator cache.
+/// How a request uses the validator cache. The cache is shared by every collection, so it only
+/// keeps entries whose 304 stands for a stored body (GitHub READMEs, files): a 304 answers with
+/// that body, never with "what some collection already has". Conditional project-JSON requests
+/// carry the ETag stored in the collection's own document instead (see `PackageIndex.fetch`).
 public enum ValidatorMode: Sendable, Equatable {
     /// No conditional request.
     case off
     /// Keep the body with its ETag; a 304 returns the stored body as a 200 (`fromCache`).
     case reuseBody
-    /// Keep only the ETag; a 304 is returned as 304 and the caller uses what it already has
-    /// (a crawl keeps documents, not the JSON they came from, so storing bodies would be waste).
-    case revalidateOnly
-    /// Send no validators (nothing stored to compare with), but record the answer's ETag so the
-    /// next request can revalidate.
-    case recordOnly
 }
 
 /// A complete response. After a 304 the stored body is returned with `status` 200 and `fromCache`.

@@ -83,8 +83,7 @@ public final class HTTPFetcher: Sendable {
     public func fetch(_ request: FetchRequest) async throws -> FetchedResponse {
         guard let url = URL(string: request.url), let host = url.host else { throw HTTPFetchError.invalidURL(URLCredentials.redacted(request.url)) }
         let hostKey = "\(host):\(url.port ?? (url.scheme == "https" ? 443 : 80))"
-        let sendsValidators = request.validators == .reuseBody || request.validators == .revalidateOnly
-        let cached = sendsValidators ? try await cache?.cachedResponse(for: request.url) : nil
+        let cached = request.validators == .reuseBody ? try await cache?.cachedResponse(for: request.url) : nil
         let policy = configuration.retry
         var attempt = 0
         var lastFailure: HTTPFetchError?
@@ -195,9 +194,6 @@ public final class HTTPFetcher: Sendable {
         let headerPairs = responseHeaders.map { (name: $0.name, value: $0.value) }
         if status == 304, let cached {
             counters.record(request.upstream) { $0.notModified += 1 }
-            if request.validators == .revalidateOnly {
-                return .done(FetchedResponse(url: request.url, status: 304, headers: headerPairs, body: [], fromCache: true, attempts: 1))
-            }
             return .done(FetchedResponse(url: request.url, status: 200, headers: headerPairs, body: cached.body, fromCache: true, attempts: 1))
         }
         if let wait = Self.rateLimitWait(status: status, headers: responseHeaders) {
@@ -207,13 +203,12 @@ public final class HTTPFetcher: Sendable {
             return .retry(status: status, wait: RetryPolicy.retryAfter(responseHeaders.first(name: "Retry-After")))
         }
         let fetched = FetchedResponse(url: request.url, status: status, headers: headerPairs, body: body, fromCache: false, attempts: 1)
-        if request.validators != .off, (200..<300).contains(status), let cache {
+        if request.validators == .reuseBody, (200..<300).contains(status), let cache {
             let etag = responseHeaders.first(name: "ETag").flatMap { $0.utf8.count <= 1024 ? $0 : nil }
             let modified = responseHeaders.first(name: "Last-Modified").flatMap { $0.utf8.count <= 128 ? $0 : nil }
             if etag != nil || modified != nil {
-                let kept = request.validators == .reuseBody ? body : []
                 try await cache.saveCachedResponse(CachedResponse(
-                    url: request.url, etag: etag, lastModified: modified, body: kept, storedAt: Int64(Date().timeIntervalSince1970)))
+                    url: request.url, etag: etag, lastModified: modified, body: body, storedAt: Int64(Date().timeIntervalSince1970)))
             }
         }
         return .done(fetched)

@@ -64,6 +64,10 @@ public struct PackageDocument: Codable, Sendable, Equatable {
     public var stale: Bool = false
     /// The index's serial of the project when last fetched: equal serial, nothing to fetch.
     public var lastSerial: Int64 = 0
+    /// The index's ETag of the project JSON this document was made from. It lives with the document,
+    /// not in a cache shared by every collection: a 304 for it means "what this collection stored is
+    /// current", which a validator recorded by another profile's run could not promise.
+    public var pypiETag: String = ""
     /// Known vulnerabilities of the current version (from the project JSON; none withdrawn).
     public var vulnerabilities: [Vulnerability] = []
 
@@ -116,6 +120,7 @@ public struct PackageDocument: Codable, Sendable, Equatable {
         case lastSynced = "last_synced"
         case stale
         case lastSerial = "last_serial"
+        case pypiETag = "pypi_etag"
         case vulnerabilities
     }
 
@@ -179,6 +184,7 @@ public struct PackageDocument: Codable, Sendable, Equatable {
         lastSynced = try v(.lastSynced, 0)
         stale = try v(.stale, false)
         lastSerial = try v(.lastSerial, 0)
+        pypiETag = try v(.pypiETag, "")
         vulnerabilities = try v(.vulnerabilities, [])
     }
 }

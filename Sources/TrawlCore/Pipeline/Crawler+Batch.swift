@@ -27,6 +27,8 @@ struct BatchOutcome: Sendable {
     var indexed = 0
     var problems = 0
     var notFound: [String] = []
+    /// Packages whose fetch failed (the index unreachable, a bad body): nothing was stored for them.
+    var failed: [String] = []
     var maxSerial: Int64 = 0
 
     func add(to summary: inout CrawlSummary) {
@@ -94,6 +96,15 @@ extension Crawler {
                     if doc != before { packages.append(StoredPackage(document: doc, releases: try await store.releases(key, collection: collection))) }
                 }
             case .fetched(var package):
+                // An answer about another project (a misbehaving mirror, a poisoned cache) must not
+                // overwrite that other package: it is this package's problem.
+                guard package.document.normalizedName == key else {
+                    outcome.failed.append(key)
+                    problems.append(Problem(
+                        package: item.name, kind: "pypi-name-mismatch",
+                        message: "the index answered with project '\(String(package.document.name.prefix(200)))' for '\(key)'", seenAt: now))
+                    continue
+                }
                 outcome.fetched += 1
                 outcome.maxSerial = max(outcome.maxSerial, package.document.lastSerial)
                 let kinds = item.discovered?.sources ?? []
@@ -121,6 +132,7 @@ extension Crawler {
                     problems.append(Problem(package: item.name, kind: "pypi-404", message: "not found on the index", seenAt: now))
                 }
             case .failed(let kind, let message):
+                outcome.failed.append(key)
                 problems.append(Problem(package: item.name, kind: kind, message: message, seenAt: now))
             }
         }
@@ -158,18 +170,19 @@ extension Crawler {
                 let i = next
                 next += 1
                 let item = items[i]
-                let revalidate = existing[PackageName.normalize(item.name)] != nil
+                let stored = existing[PackageName.normalize(item.name)]
                 if let prefetched = item.prefetched {
                     results[i] = .fetched(prefetched)
                     launch()
                     return
                 }
-                if revalidate, item.discovered?.unchanged == true {
+                if stored != nil, item.discovered?.unchanged == true {
                     results[i] = .notModified  // the index serial says so: no request at all
                     launch()
                     return
                 }
-                group.addTask { (i, await index.fetch(item.name, revalidate: revalidate)) }
+                let etag = stored.map(\.pypiETag)
+                group.addTask { (i, await index.fetch(item.name, etag: etag)) }
             }
             for _ in 0..<options.concurrency { launch() }
             while let (i, result) = try await group.next() {

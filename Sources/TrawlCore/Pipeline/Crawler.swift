@@ -35,8 +35,9 @@ public struct Crawler: Sendable {
         self.counters = counters
     }
 
-    var checkpointName: String { "crawl:\(collection):\(options.mode.rawValue)" }
-    var serialName: String { "serial:\(collection)" }
+    var checkpoints: CrawlCheckpoints { CrawlCheckpoints(collection: collection) }
+    var checkpointName: String { checkpoints.progress(options.mode) }
+    var serialName: String { checkpoints.serial }
     static var now: Int64 { Int64(Date().timeIntervalSince1970) }
 
     public func run() async throws -> CrawlSummary {
@@ -77,7 +78,7 @@ public struct Crawler: Sendable {
         var next: Int
     }
 
-    var listCheckpointName: String { checkpointName + ":list" }
+    var listCheckpointName: String { checkpoints.list(options.mode) }
 
     func loadFullCheckpoint() async throws -> FullCheckpoint? {
         guard let saved = try await store.checkpoint(listCheckpointName),
@@ -191,6 +192,9 @@ public struct Crawler: Sendable {
 
     // MARK: - Incremental
 
+    /// Feed events since the collection's serial, plus what an earlier run took on and did not
+    /// store. Event dedup keys are this collection's own; the names taken on are saved before any
+    /// fetch and cleared only once stored, so a failed fetch or a killed run loses no release.
     func runIncremental(_ summary: inout CrawlSummary) async throws {
         guard let saved = try await store.checkpoint(serialName), let serial = Int64(saved) else {
             throw CrawlError.noSerial(collection)
@@ -200,6 +204,9 @@ public struct Crawler: Sendable {
         var work: [String: WorkItem] = [:]
         var removals: Set<String> = []
         let existing = Set(try await store.documentNames(collection: collection))
+        for name in try await loadPending() {
+            work[name] = WorkItem(name: name, discovered: nil, prefetched: nil, requireConfirm: false, requireClaim: !existing.contains(name))
+        }
         for event in changes.events {
             let name = PackageName.normalize(event.name)
             if let filter = options.filterName, !name.contains(filter) { continue }
@@ -207,7 +214,7 @@ public struct Crawler: Sendable {
                 if existing.contains(name) { removals.insert(name) }
                 continue
             }
-            let key = event.isNewProject ? "new:\(name)" : "update:\(name):\(event.version ?? "")"
+            let key = checkpoints.dedupKey(name: name, version: event.version, isNew: event.isNewProject)
             let ttl = event.isNewProject ? options.dedupTTLNew : options.dedupTTLUpdate
             guard work[name] == nil, try await store.claimDedupKey(key, ttl: ttl, now: now) else { continue }
             // Known packages are re-fetched; unknown ones must be claimed by one of the profile's sources.
@@ -215,20 +222,48 @@ public struct Crawler: Sendable {
         }
         var items = work.values.sorted { $0.name < $1.name }
         if let limit = options.limit { items = Array(items.prefix(limit)) }
+        try await savePending(Set(work.keys))
         summary.discovered = items.count
         let bySource = Dictionary(grouping: sources, by: { $0.kind })
         let batches = stride(from: 0, to: items.count, by: options.batchSize).map { Array(items[$0..<min($0 + options.batchSize, items.count)]) }
         var running = summary
         var done = 0
+        var failed: Set<String> = []
         try await pipeline(batches, bySource: bySource) { n, outcome in
             outcome.add(to: &running)
+            failed.formUnion(outcome.failed)
             done += batches[n].count
             progress?.update(phase: "update", done: done, total: items.count)
         }
         summary = running
         summary.removed += try await removeConfirmed(Array(removals), summary: &summary, alreadySeenMissing: false)
+        // Left for the next run: what failed, and what `--limit` did not reach.
+        let reached = Set(items.map { PackageName.normalize($0.name) })
+        try await savePending(failed.union(Set(work.keys).subtracting(reached)))
         try await store.saveCheckpoint(serialName, value: String(max(serial, changes.serial)))
         _ = try await store.purgeExpiredDedupKeys(now: now)
+    }
+
+    /// At most this many names wait in the pending list; past it the oldest are dropped with a warning
+    /// (an index that fails for that many packages at once is an outage a full refresh must repair).
+    static let maxPending = 50_000
+
+    func loadPending() async throws -> [String] {
+        guard let saved = try await store.checkpoint(checkpoints.pending) else { return [] }
+        return (try? JSONDecoder().decode([String].self, from: Data(saved.utf8))) ?? []
+    }
+
+    func savePending(_ names: Set<String>) async throws {
+        guard !names.isEmpty else {
+            try await store.deleteCheckpoint(checkpoints.pending)
+            return
+        }
+        var list = names.sorted()
+        if list.count > Self.maxPending {
+            logger.warning("too many packages wait to be fetched again; the rest need a refresh", metadata: ["dropped": "\(list.count - Self.maxPending)"])
+            list = Array(list.prefix(Self.maxPending))
+        }
+        try await store.saveCheckpoint(checkpoints.pending, value: String(decoding: try JSONEncoder().encode(list), as: UTF8.self))
     }
 
     // MARK: - Refresh
@@ -288,14 +323,14 @@ public struct Crawler: Sendable {
         var suspects = names
         if !alreadySeenMissing {
             var stillMissing: [String] = []
-            for name in suspects { if case .notFound = await index.fetch(name, revalidate: false) { stillMissing.append(name) } }
+            for name in suspects { if case .notFound = await index.fetch(name, etag: nil) { stillMissing.append(name) } }
             suspects = stillMissing
             guard !suspects.isEmpty else { return 0 }
         }
         try await Task.sleep(for: options.confirmDelay)
         var confirmed: [String] = []
         for name in suspects {
-            if case .notFound = await index.fetch(name, revalidate: false) { confirmed.append(name) }
+            if case .notFound = await index.fetch(name, etag: nil) { confirmed.append(name) }
         }
         let removed = try await store.removeDocuments(confirmed, collection: collection)
         try await store.clearProblems(packages: confirmed, kind: nil, collection: collection)

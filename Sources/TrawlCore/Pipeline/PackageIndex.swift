@@ -1,8 +1,9 @@
 /// The package index as the pipeline sees it: fetch one project's metadata, list what changed
 /// since a serial. TrawlPyPI implements it over the JSON API, RSS feeds and XML-RPC.
 public protocol PackageIndex: Sendable {
-    /// One project's metadata. `revalidate` sends the stored ETag (a 304 means unchanged).
-    func fetch(_ name: String, revalidate: Bool) async -> IndexFetchResult
+    /// One project's metadata. `etag` is the one stored with the collection's document (a 304 means
+    /// that document is current); nil fetches unconditionally.
+    func fetch(_ name: String, etag: String?) async -> IndexFetchResult
     /// Everything that happened after `serial`, and the serial to continue from.
     func changes(since serial: Int64) async throws -> IndexChanges
     /// The index's current serial (where an incremental run after this full one starts).

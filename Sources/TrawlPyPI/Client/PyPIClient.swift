@@ -41,10 +41,12 @@ public struct PyPIClient: Sendable {
         "\(baseURL)/pypi/\(PackageName.normalize(name))/json"
     }
 
-    /// One GET of the project's JSON. `revalidate` sends the stored ETag.
-    public func project(_ name: String, revalidate: Bool, frameworks: [String] = []) async -> ProjectResult {
-        let request = FetchRequest(projectURL(name), upstream: .pypi, headers: [("Accept", "application/json")],
-                                   validators: revalidate ? .revalidateOnly : .recordOnly)
+    /// One GET of the project's JSON. `etag` (the one stored with the collection's document) makes it
+    /// conditional: a 304 says that document is current. The answer's ETag lands in `pypiETag`.
+    public func project(_ name: String, etag: String? = nil, frameworks: [String] = []) async -> ProjectResult {
+        var headers: [(name: String, value: String)] = [("Accept", "application/json")]
+        if let etag, !etag.isEmpty { headers.append(("If-None-Match", etag)) }
+        let request = FetchRequest(projectURL(name), upstream: .pypi, headers: headers)
         let response: FetchedResponse
         do {
             response = try await http.fetch(request)
@@ -59,7 +61,9 @@ public struct PyPIClient: Sendable {
         guard response.isSuccess else { return .failed(kind: "pypi-http", message: "HTTP \(response.status) for \(request.url)") }
         jsonAPI.state.withLock { $0 = .present }
         do {
-            return .fetched(try ProjectMetadata.parse(response.body, frameworks: frameworks))
+            var parsed = try ProjectMetadata.parse(response.body, frameworks: frameworks)
+            parsed.document.pypiETag = response.header("ETag").flatMap { $0.utf8.count <= 256 ? $0 : nil } ?? ""
+            return .fetched(parsed)
         } catch {
             return .failed(kind: "pypi-json", message: "\(error)")
         }

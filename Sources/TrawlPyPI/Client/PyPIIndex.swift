@@ -12,8 +12,8 @@ public struct PyPIIndex: PackageIndex {
         self.frameworks = frameworks
     }
 
-    public func fetch(_ name: String, revalidate: Bool) async -> IndexFetchResult {
-        switch await client.project(name, revalidate: revalidate, frameworks: frameworks) {
+    public func fetch(_ name: String, etag: String?) async -> IndexFetchResult {
+        switch await client.project(name, etag: etag, frameworks: frameworks) {
         case .fetched(let parsed): .fetched(StoredPackage(document: parsed.document, releases: parsed.releases))
         case .notModified: .notModified
         case .notFound: .notFound

@@ -32,7 +32,7 @@ struct IndexScan {
         accepts: @escaping @Sendable (PackageDocument) -> Bool,
         emit: @escaping @Sendable (Candidate) async throws -> Void
     ) async throws -> DiscoveryReport {
-        let checkpoint = "scan:\(collection):\(signature)"
+        let checkpoint = CrawlCheckpoints(collection: collection).scan(signature: signature)
         let previous = try await store.checkpoint(checkpoint).flatMap { Int64($0) }
         var stored: [String: (name: String, serial: Int64)] = [:]
         if previous != nil {
@@ -75,7 +75,7 @@ struct IndexScan {
                 guard next < all.count else { return }
                 let name = all[next]
                 next += 1
-                group.addTask { (name, await client.project(name, revalidate: false, frameworks: frameworks)) }
+                group.addTask { (name, await client.project(name, frameworks: frameworks)) }
             }
             for _ in 0..<max(1, concurrency) { launch() }
             while let (name, result) = try await group.next() {
