@@ -2,8 +2,6 @@ public import ArgumentParser
 import Foundation
 import Logging
 public import TrawlCore
-import TrawlGitHub
-import TrawlPyPI
 import TrawlStore
 
 struct CrawlCommand: AsyncParsableCommand {
@@ -44,33 +42,21 @@ struct CrawlCommand: AsyncParsableCommand {
     func run() async throws {
         let env = CLIEnvironment(global)
         let profile = try resolveProfile(env)
-        let collection = target ?? profile.key
         if recreateCollection && env.config.typesenseURL == nil {
             Console.error("--recreate-collection rebuilds the Typesense collection: set TRAWL_TYPESENSE_URL")
             throw ExitCode(2)
         }
         let store = try env.openStore()
-        let runtime = try CrawlRuntime(env: env, store: store, profile: profile, discovery: discovery, collection: collection)
+        let mode: CrawlMode? = full ? .full : incremental ? .incremental : refresh ? .refresh : nil
         do {
-            let mode = try await chooseMode(store: store, collection: collection)
-            var options = CrawlOptions(
-                mode: mode, limit: limit, filterName: filterName, enrich: !noEnrich,
-                concurrency: runtime.http.configuration.limit(for: .pypi))
-            if let size = env.config.value("TRAWL_BATCH_SIZE").flatMap(Int.init) { options.batchSize = max(1, size) }
-            options.confirmDelay = .milliseconds(Int64((Double(env.config.value("TRAWL_REFRESH_CONFIRM_DELAY") ?? "5") ?? 5) * 1000))
-            options.dedupTTLNew = env.config.seconds("TRAWL_DEDUP_TTL_NEW", default: 86_400)
-            options.dedupTTLUpdate = env.config.seconds("TRAWL_DEDUP_TTL_UPDATE", default: 86_400)
-            var crawler = try runtime.crawler(collection: collection, options: options, progress: json || global.quiet ? nil : Progress.make(logger: env.logger))
-            // With TRAWL_TYPESENSE_URL the runtime's crawler mirrors each stored batch to Typesense;
-            // a recreate afterwards imports everything anyway, so it skips the per-batch publishing.
-            if recreateCollection { crawler.publisher = nil }
-            let resumed = options.enrich
-                ? try await GitHubResume.run(crawler.enrichers, store: store, collection: collection, logger: env.logger) : nil
-            var summary = try await crawler.run()
-            summary.problems += resumed?.problems ?? 0
-            try await runtime.shutdown()
+            // With TRAWL_TYPESENSE_URL each stored batch is mirrored to Typesense; a recreate afterwards
+            // imports everything anyway, so it skips the per-batch publishing.
+            let crawl = try await RunBuilder(env: env, store: store).crawl(.init(
+                profile: profile, mode: mode, target: target, discovery: discovery, limit: limit, filterName: filterName,
+                enrich: !noEnrich, publish: !recreateCollection, progress: json || global.quiet ? nil : Progress.make(logger: env.logger)))
+            let summary = try await crawl.run()
             if recreateCollection {
-                let report = try await TypesenseRecreate.run(env: env, store: store, alias: collection)
+                let report = try await TypesenseRecreate.run(env: env, store: store, alias: target ?? profile.key)
                 if !json && !global.quiet {
                     print("recreated \(report.alias): \(report.previous ?? "none") → \(report.collection), \(report.documents) documents")
                 }
@@ -85,14 +71,11 @@ struct CrawlCommand: AsyncParsableCommand {
                     \(String(format: "%.1f", summary.seconds)) s
                     """)
             }
-            for case let github as GitHubEnricher in crawler.enrichers {
-                GitHubReport.print(github, quiet: true)
-            }
+            Console.report(crawl.report, quiet: true)
             if summary.problems > 0 { throw ExitCode(3) }
         } catch let error as ExitCode {
             throw error
         } catch {
-            try? await runtime.shutdown()
             Console.error("crawl failed: \(error)")
             throw ExitCode(1)
         }
@@ -109,21 +92,11 @@ struct CrawlCommand: AsyncParsableCommand {
             let key = target ?? "manual"
             return Profile(
                 key: key, name: "Manual (\(classifier.joined(separator: ", ")))",
-                sources: [PluginSpec(kind: ClassifierSource.descriptor.kind, options: PluginOptions(["classifiers": .strings(classifier)]))],
+                sources: [PluginSpec(kind: "pypi-classifiers", options: PluginOptions(["classifiers": .strings(classifier)]))],
                 enrichers: PluginRegistry.defaultEnrichers.map { PluginSpec(kind: $0) },
                 origin: ProfileOrigin(path: "command line", layer: .dropIn))
         }
         return try env.profile(profile)
-    }
-
-    func chooseMode(store: any Store, collection: String) async throws -> CrawlMode {
-        if full { return .full }
-        if incremental { return .incremental }
-        if refresh { return .refresh }
-        let count = try await store.documentCount(collection: collection)
-        let serial = try await store.checkpoint("serial:\(collection)")
-        let unfinished = try await store.checkpoint("crawl:\(collection):full:list")
-        return count == 0 || serial == nil || unfinished != nil ? .full : .incremental
     }
 }
 

@@ -2,8 +2,6 @@ import ArgumentParser
 import Foundation
 import Logging
 import TrawlCore
-import TrawlGitHub
-import TrawlStats
 
 /// `trawl enrich KIND -p P`: runs one enricher over the documents already stored, without
 /// crawling. `downloads` makes one ClickHouse query per 1,000 packages; `github` reads the shared
@@ -23,11 +21,9 @@ struct EnrichCommand: AsyncParsableCommand {
             Exit 3 when some packages had problems (see `trawl show --problems`).
             """)
 
-    /// Kinds that run from stored data, and the offline enrichers to rerun after each (when the
-    /// profile lists them) because they read what it writes.
-    static let kinds: [String: [String]] = [
-        "downloads": ["flags"], "github": ["health", "categories"], "health": [], "flags": [], "categories": [],
-    ]
+    /// Kinds that run from stored data (the offline enrichers that read what one writes run after it,
+    /// as each enricher declares: `Enricher.refreshesAfter`).
+    static let kinds = ["categories", "downloads", "flags", "github", "health"]
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "downloads | github | health | flags | categories") var kind: String
@@ -43,44 +39,34 @@ struct EnrichCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let available = Self.kinds.keys.sorted().joined(separator: ", ")
-        if Self.kinds[kind] == nil {
-            Console.error("unknown enricher '\(kind)'; available: \(available)")
+        if !Self.kinds.contains(kind) {
+            Console.error("unknown enricher '\(kind)'; available: \(Self.kinds.joined(separator: ", "))")
             throw ExitCode(2)
         }
         let env = CLIEnvironment(global)
         let profile = try env.profile(profile)
         let store = try env.openStore()
-        let collection = try await store.resolveCollection(profile.key) ?? profile.key
-        let runtime = try CrawlRuntime(env: env, store: store, profile: profile, discovery: .clickhouse, collection: collection)
+        var settings: [String: OptionValue] = [:]
+        if force { settings["force"] = .bool(true) }
+        if refreshCache { settings["refresh-cache"] = .bool(true) }
         do {
-            let enrichers = try ([kind] + (Self.kinds[kind] ?? []).filter(profile.hasEnricher)).map { kind in
-                var spec = profile.enrichers.first { $0.kind == kind } ?? PluginSpec(kind: kind)
-                if force && kind == DownloadsEnricher.descriptor.kind { spec.options.values["force"] = .bool(true) }
-                if refreshCache && kind == GitHubEnricher.descriptor.kind { spec.options.values["refresh-cache"] = .bool(true) }
-                return try env.registry.makeEnricher(spec, context: runtime.context)
-            }
-            var run = StoredEnrichment(store: store, collection: collection, enrichers: enrichers, logger: env.logger)
-            run.publisher = runtime.publisher(alias: profile.key)
-            let summary = try await run.run(names: name, limit: limit, counters: runtime.http.counters)
-            try await runtime.shutdown()
+            let enrich = try await RunBuilder(env: env, store: store).enrich(.init(
+                profile: profile, kind: kind, names: name, limit: limit, settings: settings))
+            let summary = try await enrich.execute()
             if json {
                 print(try JSONText.encode(summary, pretty: false))
             } else if !global.quiet {
                 print("""
-                    \(summary.enrichers.joined(separator: " + ")) on '\(collection)': \(summary.documents) documents, \
+                    \(summary.enrichers.joined(separator: " + ")) on '\(enrich.collection)': \(summary.documents) documents, \
                     \(summary.changed) changed, \(summary.problems) problems — \(summary.requests.clickhouse) ClickHouse / \
                     \(summary.requests.pypistats) pypistats / \(summary.requests.github) GitHub requests, \(String(format: "%.1f", summary.seconds)) s
                     """)
             }
-            for case let github as GitHubEnricher in enrichers {
-                GitHubReport.print(github, quiet: global.quiet || json)
-            }
+            Console.report(enrich.report, quiet: global.quiet || json)
             if summary.problems > 0 { throw ExitCode(3) }
         } catch let error as ExitCode {
             throw error
         } catch {
-            try? await runtime.shutdown()
             Console.error("enrich \(kind) failed: \(error)")
             throw ExitCode(1)
         }

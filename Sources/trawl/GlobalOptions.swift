@@ -25,6 +25,13 @@ enum Console {
     static func error(_ text: String) {
         FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
     }
+
+    /// A run's closing report: its lines on standard output unless quiet, its warnings (work left
+    /// undone) always, on standard error so `--json` output stays one object.
+    static func report(_ report: RunReport, quiet: Bool) {
+        if !quiet { for line in report.lines { print(line) } }
+        for warning in report.warnings { error(warning) }
+    }
 }
 
 /// Logging goes to standard error, once per process, at the level the flags ask for.

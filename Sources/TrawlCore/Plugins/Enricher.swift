@@ -13,10 +13,37 @@ public protocol Enricher: Sendable {
 
     /// Updates the documents of `batch` in place; per-package trouble goes into `batch.problems`.
     func enrich(_ batch: inout EnrichmentBatch) async throws
+
+    /// Offline enricher kinds that read what this one writes: a run of this one over stored
+    /// documents reruns them after it (when the profile lists them). Default: none.
+    static var refreshesAfter: [String] { get }
+
+    /// Packages of `collection` whose enrichment an earlier run left unfinished (GitHub's budget
+    /// spent mid-run): a crawl enriches them again first, since it only enriches what it fetches.
+    func unfinished(store: any Store, collection: String) async throws -> [String]
+
+    /// What the end of a run says about this enricher's work (cache use; what is left and when it
+    /// can resume). Default: nothing.
+    func closingReport() -> RunReport
 }
 
 extension Enricher {
     public var kind: String { Self.descriptor.kind }
+    public static var refreshesAfter: [String] { [] }
+    public func unfinished(store: any Store, collection: String) async throws -> [String] { [] }
+    public func closingReport() -> RunReport { RunReport() }
+}
+
+/// Closing lines of a run: `lines` for standard output (quiet and `--json` drop them), `warnings` for
+/// standard error (always shown: they say what is left undone).
+public struct RunReport: Sendable, Equatable {
+    public var lines: [String]
+    public var warnings: [String]
+
+    public init(lines: [String] = [], warnings: [String] = []) {
+        self.lines = lines
+        self.warnings = warnings
+    }
 }
 
 /// The documents an enricher works on, with their releases and the problems found so far.

@@ -10,11 +10,13 @@ public struct PluginRegistry: Sendable {
     struct SourceEntry: Sendable {
         var descriptor: PluginDescriptor
         var make: SourceFactory?
+        var frameworks: @Sendable (PluginOptions) -> [String] = { _ in [] }
     }
 
     struct EnricherEntry: Sendable {
         var descriptor: PluginDescriptor
         var make: EnricherFactory?
+        var refreshesAfter: [String] = []
     }
 
     private var sources: [String: SourceEntry] = [:]
@@ -24,16 +26,16 @@ public struct PluginRegistry: Sendable {
 
     /// Registers a source type under its descriptor's kind.
     public mutating func register<S: Source>(source type: S.Type) {
-        sources[S.descriptor.kind] = SourceEntry(descriptor: S.descriptor) { spec, context in
-            try S(options: spec.options, context: context)
-        }
+        sources[S.descriptor.kind] = SourceEntry(
+            descriptor: S.descriptor, make: { spec, context in try S(options: spec.options, context: context) },
+            frameworks: { S.frameworks($0) })
     }
 
     /// Registers an enricher type under its descriptor's kind.
     public mutating func register<E: Enricher>(enricher type: E.Type) {
-        enrichers[E.descriptor.kind] = EnricherEntry(descriptor: E.descriptor) { spec, context in
-            try E(options: spec.options, context: context)
-        }
+        enrichers[E.descriptor.kind] = EnricherEntry(
+            descriptor: E.descriptor, make: { spec, context in try E(options: spec.options, context: context) },
+            refreshesAfter: E.refreshesAfter)
     }
 
     /// Declares a kind whose options profiles may already use but whose implementation is not part
@@ -51,6 +53,14 @@ public struct PluginRegistry: Sendable {
 
     public func sourceDescriptor(_ kind: String) -> PluginDescriptor? { sources[kind]?.descriptor }
     public func enricherDescriptor(_ kind: String) -> PluginDescriptor? { enrichers[kind]?.descriptor }
+
+    /// The framework names a profile's sources name, for `framework_versions`.
+    public func frameworks(of specs: [PluginSpec]) -> [String] {
+        Array(Set(specs.flatMap { sources[$0.kind]?.frameworks($0.options) ?? [] })).sorted()
+    }
+
+    /// The offline enricher kinds to rerun after `kind` over stored documents.
+    public func refreshesAfter(_ kind: String) -> [String] { enrichers[kind]?.refreshesAfter ?? [] }
 
     public func isAvailable(source kind: String) -> Bool { sources[kind]?.make != nil }
     public func isAvailable(enricher kind: String) -> Bool { enrichers[kind]?.make != nil }

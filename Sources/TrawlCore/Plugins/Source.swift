@@ -16,10 +16,15 @@ public protocol Source: Sendable {
     /// Whether this source would have found `document` from its metadata alone: how an
     /// incremental run decides that a brand-new project belongs to the profile.
     func claims(_ document: PackageDocument) -> Bool
+
+    /// The framework names this source's options name (`Framework :: Django` → Django), which fill
+    /// `framework_versions`. Default: none.
+    static func frameworks(_ options: PluginOptions) -> [String]
 }
 
 extension Source {
     public var kind: String { Self.descriptor.kind }
+    public static func frameworks(_ options: PluginOptions) -> [String] { [] }
     public func confirms(_ document: PackageDocument) -> Bool { true }
     public func claims(_ document: PackageDocument) -> Bool { false }
 }

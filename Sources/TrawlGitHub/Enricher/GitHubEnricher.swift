@@ -17,6 +17,8 @@ public final class GitHubEnricher: Enricher {
         OptionSpec("changelog", .bool, help: "also store the repository's CHANGELOG.md"),
         OptionSpec("refresh-cache", .bool, help: "ignore the cache's TTL (set by `trawl enrich github --refresh-cache`)"),
     ])
+    /// The score and the categories read stars, pushes and topics.
+    public static var refreshesAfter: [String] { ["health", "categories"] }
     public static let ownedFields = [
         "github_url", "github_stars", "github_watchers", "github_forks", "github_open_issues", "github_updated",
         "github_archived", "topics", "readme", "changelog",
@@ -46,6 +48,30 @@ public final class GitHubEnricher: Enricher {
     }
 
     public var summary: Tally { tally.withLock { $0 } }
+
+    /// Packages a run that ran out of budget left with a `github` "rate limit" problem: a crawl does
+    /// not re-enrich packages the index reports unchanged, so it enriches these from the store first
+    /// (repositories fetched before the budget ran out come from the shared cache for free).
+    public func unfinished(store: any Store, collection: String) async throws -> [String] {
+        let pending = try await store.problems(collection: collection, package: nil)
+            .filter { $0.kind == Self.descriptor.kind && $0.message.hasPrefix("rate limit") }
+            .map(\.package)
+        guard !pending.isEmpty else { return [] }
+        return try await store.documents(pending, collection: collection).keys.sorted()
+    }
+
+    /// Cache use; and, when the budget ran out, how many repositories are left and when it resets.
+    public func closingReport() -> RunReport {
+        let t = summary
+        var report = RunReport(lines: [
+            "github: \(t.fromCache) repositories from the cache, \(t.fetched) fetched, \(t.notModified) unchanged (304), \(t.notFound) not found, \(t.renamed) renamed; \(client.rate.graphQLPointsUsed) GraphQL points",
+        ])
+        if !t.leftOver.isEmpty {
+            let reset = GitHubBudgetExhausted(resetAt: t.resetAt).resetDescription
+            report.warnings.append("GitHub budget exhausted: \(t.leftOver.count) repositories left; the budget resets at \(reset); run again after that to resume")
+        }
+        return report
+    }
 
     public init(options: PluginOptions, context: PluginContext) throws {
         settings = GitHubSettings(config: context.config)

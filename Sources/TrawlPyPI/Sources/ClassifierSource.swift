@@ -21,6 +21,14 @@ public struct ClassifierSource: Source {
         self.context = context
     }
 
+    /// `Framework :: Django :: 5.0` names Django: its version classifiers fill `framework_versions`.
+    public static func frameworks(_ options: PluginOptions) -> [String] {
+        options.strings("classifiers").compactMap { classifier in
+            let parts = classifier.components(separatedBy: " :: ")
+            return parts.count >= 2 && parts[0] == "Framework" ? parts[1] : nil
+        }
+    }
+
     /// `Framework :: Plone` already covers `Framework :: Plone :: 6.0`: query only the shortest.
     static func minimalPrefixes(_ list: [String]) -> [String] {
         let unique = Array(Set(list)).sorted()

@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import TrawlCore
-import TrawlStats
 
 /// Maps job kinds to the crawl and enrich code the commands use, so a job does exactly what the
 /// matching `trawl crawl`/`trawl enrich` would. Unchecked: everything in it is read-only after setup.
@@ -19,14 +18,16 @@ struct CrawlJobs: @unchecked Sendable {
         handlers.register(JobKind.fullFetch) { job in try await crawl(job, mode: .full) }
         handlers.register(JobKind.updateProject) { job in try await crawl(job, mode: .refresh, name: try Self.name(job)) }
         handlers.register(JobKind.inspectProject) { job in try await crawl(job, mode: .full, name: try Self.name(job)) }
-        handlers.register(JobKind.enrichDownloads) { job in try await enrich(job, kind: DownloadsEnricher.descriptor.kind) }
+        handlers.register(JobKind.enrichDownloads) { job in try await enrich(job, kind: "downloads") }
         handlers.register(JobKind.updateGitHub) { job in
             guard env.registry.isAvailable(enricher: "github") else {
                 throw PermanentJobError("update_github needs the GitHub enricher, which is not in this build")
             }
             try await enrich(job, kind: "github")
         }
+        #if TRAWL_TEST_HOOKS
         if env.config.value("TRAWL_WORKER_TEST_KINDS") == "1" { TestJobs.register(into: &handlers) }
+        #endif
         return handlers
     }
 
@@ -48,66 +49,43 @@ struct CrawlJobs: @unchecked Sendable {
         return PackageName.normalize(name)
     }
 
-    /// nil mode: incremental, or full while the collection has never finished a full crawl.
+    var builder: RunBuilder { RunBuilder(env: env, store: store) }
+
+    /// nil mode: incremental, or full while the collection has never finished a full crawl — the
+    /// same choice, options, publisher and checkpoints as `trawl crawl` (both go through `RunBuilder`).
     func crawl(_ job: ClaimedJob, mode: CrawlMode?, name: String? = nil) async throws {
         let profile = try profile(job)
-        let collection = try await store.resolveCollection(profile.key) ?? profile.key
-        let runtime = try CrawlRuntime(env: env, store: store, profile: profile, discovery: .clickhouse, collection: collection)
+        let collection = try await builder.collection(for: profile)
+        let chosen = try await builder.mode(mode, collection: collection)
+        // A one-package job must neither resume a whole-collection run nor leave its one-name list
+        // for a later run of that mode to "resume".
+        let checkpoints = CrawlCheckpoints(collection: collection)
+        if name != nil, try await store.checkpoint(checkpoints.list(chosen)) != nil {
+            throw BusyCollection(description: "a \(chosen.rawValue) crawl of '\(collection)' is unfinished; \(job.kind) retries after it")
+        }
+        let run = try await builder.crawl(.init(profile: profile, mode: chosen, filterName: name))
+        let summary: CrawlSummary
         do {
-            var chosen = mode ?? .incremental
-            if mode == nil {
-                let count = try await store.documentCount(collection: collection)
-                let serial = try await store.checkpoint("serial:\(collection)")
-                let unfinished = try await store.checkpoint("crawl:\(collection):full:list")
-                if count == 0 || serial == nil || unfinished != nil { chosen = .full }
-            }
-            // A one-package job shares the crawl checkpoints of its mode: it must neither resume a
-            // whole-collection run nor leave its one-name list for a later full run to "resume".
-            let checkpoints = ["crawl:\(collection):\(chosen.rawValue)", "crawl:\(collection):\(chosen.rawValue):list"]
-            if name != nil, try await store.checkpoint(checkpoints[1]) != nil {
-                throw BusyCollection(description: "a \(chosen.rawValue) crawl of '\(collection)' is unfinished; \(job.kind) retries after it")
-            }
-            var options = CrawlOptions(mode: chosen, filterName: name, enrich: true, concurrency: runtime.http.configuration.limit(for: .pypi))
-            if let size = env.config.value("TRAWL_BATCH_SIZE").flatMap(Int.init) { options.batchSize = max(1, size) }
-            options.dedupTTLNew = env.config.seconds("TRAWL_DEDUP_TTL_NEW", default: 86_400)
-            options.dedupTTLUpdate = env.config.seconds("TRAWL_DEDUP_TTL_UPDATE", default: 86_400)
-            let summary: CrawlSummary
-            do {
-                summary = try await runtime.crawler(collection: collection, options: options, progress: nil).run()
-            } catch {
-                if name != nil { for checkpoint in checkpoints { try? await store.deleteCheckpoint(checkpoint) } }
-                throw error
-            }
-            try await runtime.shutdown()
-            env.logger.info("crawl job done", metadata: [
-                "job": "\(job.id)", "mode": "\(summary.mode)", "indexed": "\(summary.indexed)", "problems": "\(summary.problems)",
-            ])
+            summary = try await run.run()
         } catch {
-            try? await runtime.shutdown()
+            if name != nil { for checkpoint in [checkpoints.progress(chosen), checkpoints.list(chosen)] { try? await store.deleteCheckpoint(checkpoint) } }
             throw error
         }
+        for warning in run.report.warnings { env.logger.warning("\(warning)") }
+        env.logger.info("crawl job done", metadata: [
+            "job": "\(job.id)", "mode": "\(summary.mode)", "indexed": "\(summary.indexed)", "problems": "\(summary.problems)",
+        ])
     }
 
     struct BusyCollection: Error, CustomStringConvertible {
         var description: String
     }
 
+    /// `trawl enrich KIND` for the job's profile.
     func enrich(_ job: ClaimedJob, kind: String) async throws {
-        let profile = try profile(job)
-        let collection = try await store.resolveCollection(profile.key) ?? profile.key
-        let runtime = try CrawlRuntime(env: env, store: store, profile: profile, discovery: .clickhouse, collection: collection)
-        do {
-            let kinds = [kind] + (EnrichCommand.kinds[kind] ?? []).filter(profile.hasEnricher)
-            let enrichers = try kinds.map { kind in
-                try env.registry.makeEnricher(profile.enrichers.first { $0.kind == kind } ?? PluginSpec(kind: kind), context: runtime.context)
-            }
-            let run = StoredEnrichment(store: store, collection: collection, enrichers: enrichers, logger: env.logger)
-            let summary = try await run.run(names: [], limit: nil, counters: runtime.http.counters)
-            try await runtime.shutdown()
-            env.logger.info("enrich job done", metadata: ["job": "\(job.id)", "documents": "\(summary.documents)", "changed": "\(summary.changed)"])
-        } catch {
-            try? await runtime.shutdown()
-            throw error
-        }
+        let run = try await builder.enrich(.init(profile: try profile(job), kind: kind))
+        let summary = try await run.execute()
+        for warning in run.report.warnings { env.logger.warning("\(warning)") }
+        env.logger.info("enrich job done", metadata: ["job": "\(job.id)", "documents": "\(summary.documents)", "changed": "\(summary.changed)"])
     }
 }
