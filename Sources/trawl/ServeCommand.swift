@@ -20,7 +20,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Port to listen on (0: any free port).") var port = 8108
     @Flag(name: .long, help: "Require an API key for the web page and /api/v1 too.") var `private` = false
     @Option(name: .shortAndLong, help: "Profile whose collection the web page opens on (or TRAWL_DEFAULT_PROFILE).") var profile: String?
-    @Flag(name: .long, help: "Also run `trawl worker` in this process: every profile's schedule and the queued jobs.") var worker = false
+    @Flag(name: .long, help: "Also run `trawl worker` in this process: it keeps fresh every profile whose collection exists, and the -p profile, and runs the queued jobs. A profile with no collection is never crawled unless named with -p.") var worker = false
     @Option(name: .long, help: "With --worker: jobs run at the same time.") var workerConcurrency = 1
 
     func validate() throws {
@@ -46,12 +46,13 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = env.logger
         // --worker: the simplest single-machine deployment, one process that serves and keeps every
         // profile fresh. The worker stops (handing running jobs back) when the server shuts down.
-        let workerTask: Task<QueueWorker.Summary, any Error>? = worker ? {
+        let workerTask: Task<QueueWorker.Summary, any Error>? = worker ? try {
             let handlers = CrawlJobs(env: env, store: store, profiles: profiles).handlers()
+            let scope = try WorkerScope.resolve(named: profile.map { [$0] } ?? [], alsoExisting: true, set: profiles, store: store)
             let queueWorker = QueueWorker(
                 queue: store, handlers: handlers,
                 configuration: WorkerCommand.workerConfiguration(
-                    env.config, profiles: profiles.profiles, once: false, concurrency: workerConcurrency, schedule: true, scheduleAt: nil),
+                    env.config, scope: scope, once: false, concurrency: workerConcurrency, schedule: true, scheduleAt: nil),
                 logger: logger)
             logger.info("worker started in the server process", metadata: ["id": "\(queueWorker.configuration.id)"])
             return Task { try await queueWorker.run() }

@@ -17,11 +17,15 @@ struct WorkerCommand: AsyncParsableCommand {
             many workers run. Jobs are claimed with a lease (TRAWL_WORKER_LEASE seconds, default 60) renewed while they \
             run: if a worker dies, another runs its job again. Failures retry with backoff (TRAWL_JOB_RETRY_BASE seconds, \
             default 30, doubling) and are dead-lettered after TRAWL_JOB_MAX_ATTEMPTS (default 5) attempts.
-            Without -p every loaded profile is scheduled. --once: enqueue what is due now, run until nothing is runnable, exit.
+            Feed polls run three times a minute (at :00, :20 and :40) so a release is searchable within a minute, and \
+            one runner beside the --concurrency ones takes only feed polls and single-project updates, so they never \
+            wait behind a full crawl, a GitHub refresh or a downloads run.
+            Which profiles: those named with -p; without -p, those whose collection already exists in the store \
+            (checked again each minute). A profile with no collection is never crawled unless it is named. --once: enqueue what is due now, run until nothing is runnable, exit.
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Option(name: .shortAndLong, help: "Profile to schedule (repeatable; default: every profile).") var profile: [String] = []
+    @Option(name: .shortAndLong, help: "Profile to keep fresh (repeatable; default: every profile whose collection exists).") var profile: [String] = []
     @Flag(name: .long, help: "Enqueue what is due now, run jobs until none is runnable, then exit.") var once = false
     @Option(name: .long, help: "Jobs run at the same time by this worker.") var concurrency = 1
     @Flag(name: .long, help: "Only run jobs; enqueue no scheduled ones.") var noSchedule = false
@@ -39,25 +43,16 @@ struct WorkerCommand: AsyncParsableCommand {
     func run() async throws {
         let env = CLIEnvironment(global)
         let set = try env.loadProfiles()
-        var profiles = set.profiles
-        if !profile.isEmpty {
-            profiles = try profile.map { key in
-                guard let p = set.profile(key) else {
-                    Console.error("unknown profile '\(key)'; known profiles: \(set.keys.joined(separator: ", "))")
-                    throw ExitCode(2)
-                }
-                return p
-            }
-        }
         let store = try env.openStore()
+        let scope = try WorkerScope.resolve(named: profile, set: set, store: store)
         let handlers = CrawlJobs(env: env, store: store, profiles: set).handlers()
         let worker = QueueWorker(
-            queue: store, handlers: handlers, configuration: Self.workerConfiguration(env.config, profiles: profiles, once: once,
+            queue: store, handlers: handlers, configuration: Self.workerConfiguration(env.config, scope: scope, once: once,
                 concurrency: concurrency, schedule: !noSchedule, scheduleAt: scheduleAt.map { Date(timeIntervalSince1970: TimeInterval($0)) }),
             logger: env.logger)
         env.logger.info("worker started", metadata: [
             "id": "\(worker.configuration.id)", "store": "\(store.redactedDescription)",
-            "profiles": "\(profiles.map(\.key).joined(separator: ","))", "concurrency": "\(concurrency)",
+            "profiles": "\(scope.scope == nil ? scope.profiles.map(\.key).joined(separator: ",") : "those with a collection")", "concurrency": "\(concurrency)",
         ])
         StopSignal.install()
         let running = Task { try await worker.run() }
@@ -90,15 +85,15 @@ struct WorkerCommand: AsyncParsableCommand {
 
     /// The worker's settings from flags and TRAWL_WORKER_LEASE / TRAWL_JOB_RETRY_BASE / TRAWL_JOB_MAX_ATTEMPTS.
     static func workerConfiguration(
-        _ config: TrawlConfig, profiles: [Profile], once: Bool, concurrency: Int, schedule: Bool, scheduleAt: Date?
+        _ config: TrawlConfig, scope: WorkerScope, once: Bool, concurrency: Int, schedule: Bool, scheduleAt: Date?
     ) -> QueueWorker.Configuration {
         let lease = Int64(config.integer("TRAWL_WORKER_LEASE", in: 2...86_400) ?? 60)
         let base = Int64(config.integer("TRAWL_JOB_RETRY_BASE", in: 0...86_400) ?? 30)
         let attempts = config.integer("TRAWL_JOB_MAX_ATTEMPTS", in: 1...100) ?? 5
         let poll = Int64(config.integer("TRAWL_WORKER_POLL_MS", in: 10...600_000) ?? 1000)
         return QueueWorker.Configuration(
-            profiles: profiles, concurrency: concurrency, lease: lease, idlePoll: .milliseconds(poll), once: once, schedule: schedule,
-            scheduleAt: scheduleAt, backoff: JobBackoff(base: base), maxAttempts: attempts)
+            profiles: scope.profiles, concurrency: concurrency, lease: lease, idlePoll: .milliseconds(poll), once: once, schedule: schedule,
+            scheduleAt: scheduleAt, backoff: JobBackoff(base: base), maxAttempts: attempts, scope: scope.scope)
     }
 }
 

@@ -104,14 +104,17 @@ import TrawlStore
         for result in results { #expect(result.status == 0, "\(result.stderr)") }
         let store = try StoreLocator.open(url)
         let jobs = try await store.jobs(status: nil, limit: 100)
-        #expect(Set(jobs.compactMap(\.uniqueKey)) == ["schedule:slotty:incremental:202611010300", "schedule:slotty:refresh:202611010300"])
-        #expect(jobs.count == 2, "each slot once, though three workers scheduled it")
+        #expect(Set(jobs.compactMap(\.uniqueKey)) == [
+            "schedule:slotty:incremental:202611010300", "schedule:slotty:incremental:202611010300+20s",
+            "schedule:slotty:incremental:202611010300+40s", "schedule:slotty:refresh:202611010300",
+        ])
+        #expect(jobs.count == 4, "each slot once (three feed polls and a refresh), though three workers scheduled it")
         #expect(jobs.allSatisfy { $0.status == .done }, "\(jobs.map { "\($0.kind) \($0.status) \($0.lastError ?? "")" })")
         #expect(try await store.documentNames(collection: "slotty") == ["slot-package"], "the scheduled crawl ran")
         let stats = try await TrawlProcess.run(["queue", "stats", "--json"], environment: env, directory: dir)
         let json = try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [String: Any]
-        #expect((json?["totals"] as? [String: Int])?["done"] == 2, "\(stats.stdout)")
-        #expect(((json?["kinds"] as? [String: [String: Int]])?["poll_feeds"])?["done"] == 1)
+        #expect((json?["totals"] as? [String: Int])?["done"] == 4, "\(stats.stdout)")
+        #expect(((json?["kinds"] as? [String: [String: Int]])?["poll_feeds"])?["done"] == 3)
         try await store.close()
         try await fake.shutdown()
     }

@@ -147,7 +147,7 @@ struct HostileRequestFuzzTests {
         }
     }
 
-    /// The four single requests that used to trap the server, and their neighbours: each is a 400.
+    /// The four single requests that used to trap the server, and their neighbours: each is a 4xx.
     @Test(arguments: [
         "sort_by=%3Aasc", "sort_by=%20%3A%20", "sort_by=github_stars%3Adesc%3Ax", "page=99999999999999999999", "page=4611686018427387904",
         "per_page=-1", "per_page=251", "filter_by=github_stars%3A%3E9223372036854775807", "filter_by=github_stars%3A%3C-9223372036854775808",
@@ -159,7 +159,9 @@ struct HostileRequestFuzzTests {
     func formerTrapsAreBadRequests(query: String) async throws {
         try await ServerHarness.with { server in
             let reply = try await server.get("/collections/django/documents/search?q=django&\(query)", key: ServerHarness.adminKey)
-            #expect(reply.status == 400, "\(query) → \(reply.status) \(reply.body.prefix(200))")
+            // Typesense answers a page too large to fetch with 422; everything else here is a 400.
+            let expected = query == "per_page=251" ? 422 : 400
+            #expect(reply.status == expected, "\(query) → \(reply.status) \(reply.body.prefix(200))")
             #expect(try reply.json()["message"] is String)
         }
     }

@@ -206,7 +206,11 @@ import TrawlCore
         let jobs = JobSchedule.due([profile], at: sunday0200.addingTimeInterval(42))
         #expect(Set(jobs.map(\.kind)) == [JobKind.pollFeeds, JobKind.refreshProfile])
         #expect(jobs.map(\.uniqueKey).contains("schedule:flet:incremental:202511230200"))
-        #expect(JobSchedule.due([profile], at: sunday0200.addingTimeInterval(60)).map(\.kind) == [JobKind.pollFeeds])
+        // Feed polls: three per minute slot, at +0, +20 and +40 s, each its own unique slot key.
+        let polls = JobSchedule.due([profile], at: sunday0200.addingTimeInterval(60))
+        #expect(polls.map(\.kind) == Array(repeating: JobKind.pollFeeds, count: 3))
+        #expect(polls.map(\.uniqueKey) == ["schedule:flet:incremental:202511230201", "schedule:flet:incremental:202511230201+20s", "schedule:flet:incremental:202511230201+40s"])
+        #expect(polls.map(\.runAt) == [nil, 1_763_863_260 + 20, 1_763_863_260 + 40])
         profile.schedule.incremental = nil
         #expect(JobSchedule.due([profile], at: sunday0200.addingTimeInterval(60)).isEmpty)
         #expect(JobBackoff(base: 30, cap: 100).delay(afterAttempt: 1) == 30)
@@ -224,7 +228,7 @@ import TrawlCore
         let jobs = JobSchedule.due([plain, full], at: monday0500)
         #expect(jobs.filter { $0.kind == JobKind.updateGitHub }.map(\.profile) == ["full"])
         #expect(jobs.contains { $0.uniqueKey == "schedule:full:github:202511240500" })
-        #expect(jobs.filter { $0.kind == JobKind.pollFeeds }.count == 2)
+        #expect(jobs.filter { $0.kind == JobKind.pollFeeds }.count == 2 * JobSchedule.pollOffsets.count)
         let sunday0400 = Date(timeIntervalSince1970: 1_763_870_400)  // 2025-11-23 04:00 UTC, a Sunday
         #expect(JobSchedule.due([plain, full], at: sunday0400).filter { $0.kind == JobKind.enrichDownloads }.map(\.profile) == ["full"])
         full.schedule.github = nil

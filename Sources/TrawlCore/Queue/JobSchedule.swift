@@ -14,6 +14,16 @@ public enum JobSchedule {
     /// without `github` gets no `update_github` job, whatever the default schedule says).
     static let enricherOf = ["downloads": "downloads", "github": "github"]
 
+    /// Seconds into a due minute at which feed polls run. A cron has minute resolution, and a
+    /// release must be searchable within 60 s of its publication: with one poll a minute, a release
+    /// just after a poll waits ~60 s for the next before it is even fetched. Three polls (every
+    /// 20 s, each a cheap conditional feed read) leave ~40 s for fetch, store and publish.
+    public static let pollOffsets: [Int64] = [0, 20, 40]
+
+    /// Job kinds that are short and keep collections fresh: a worker runs them in a lane of their
+    /// own so they never queue behind a full crawl, a GitHub refresh or a downloads run.
+    public static let fastKinds = [JobKind.pollFeeds, JobKind.updateProject, JobKind.inspectProject]
+
     /// The jobs due in the minute containing `date` (UTC).
     public static func due(_ profiles: [Profile], at date: Date) -> [NewJob] {
         var jobs: [NewJob] = []
@@ -22,7 +32,17 @@ public enum JobSchedule {
             for (mode, kind) in kinds {
                 guard let cron = profile.schedule[field: mode], cron.matches(date) else { continue }
                 if let enricher = enricherOf[mode], !profile.hasEnricher(enricher) { continue }
-                jobs.append(NewJob(kind: kind, profile: profile.key, uniqueKey: "schedule:\(profile.key):\(mode):\(minute)"))
+                if kind == JobKind.pollFeeds {
+                    // Several polls per minute slot, spread over it (see `pollOffsets`).
+                    let start = Int64(date.timeIntervalSince1970) / 60 * 60
+                    for offset in pollOffsets {
+                        let suffix = offset == 0 ? "" : "+\(offset)s"
+                        jobs.append(NewJob(kind: kind, profile: profile.key, uniqueKey: "schedule:\(profile.key):\(mode):\(minute)\(suffix)",
+                                           runAt: offset == 0 ? nil : start + offset))
+                    }
+                } else {
+                    jobs.append(NewJob(kind: kind, profile: profile.key, uniqueKey: "schedule:\(profile.key):\(mode):\(minute)"))
+                }
             }
         }
         return jobs

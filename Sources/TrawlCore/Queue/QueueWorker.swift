@@ -11,6 +11,10 @@ public struct QueueWorker: Sendable {
         /// Unique per process: `host:pid:random`.
         public var id: String
         public var profiles: [Profile]
+        /// Narrows `profiles` before each scheduling pass (nil: all of them). `trawl worker` without
+        /// `-p` keeps only profiles whose collection exists, asked again each minute so a profile
+        /// crawled later joins without a restart.
+        public var scope: (@Sendable ([Profile]) async throws -> [Profile])?
         public var concurrency: Int
         /// Seconds a claim lasts without renewal; renewed every third of it while the job runs.
         public var lease: Int64
@@ -25,12 +29,18 @@ public struct QueueWorker: Sendable {
         public var backoff: JobBackoff
         /// Attempts before a scheduled job is dead-lettered.
         public var maxAttempts: Int
+        /// Whether one extra runner claims only `JobSchedule.fastKinds` (feed polls, single-project
+        /// updates), beside the `concurrency` runners that claim any kind.
+        public var fastLane: Bool
 
         public init(
             id: String = QueueWorker.makeID(), profiles: [Profile] = [], concurrency: Int = 1, lease: Int64 = 60,
             idlePoll: Duration = .seconds(1), once: Bool = false, schedule: Bool = true, scheduleAt: Date? = nil,
-            limits: [String: JobLimits] = JobLimits.defaults, backoff: JobBackoff = JobBackoff(), maxAttempts: Int = 5
+            limits: [String: JobLimits] = JobLimits.defaults, backoff: JobBackoff = JobBackoff(), maxAttempts: Int = 5,
+            fastLane: Bool = true, scope: (@Sendable ([Profile]) async throws -> [Profile])? = nil
         ) {
+            self.fastLane = fastLane
+            self.scope = scope
             self.id = id
             self.profiles = profiles
             self.concurrency = max(1, concurrency)
@@ -106,7 +116,13 @@ public struct QueueWorker: Sendable {
                 }
             }
             for _ in 0..<configuration.concurrency {
-                group.addTask { try await runnerLoop(tally) }
+                group.addTask { try await runnerLoop(tally, kinds: handlers.kinds) }
+            }
+            // The fast lane: one more runner that claims only short freshness jobs, so a release is
+            // picked up while every other runner is busy with a long job.
+            let fast = handlers.kinds.filter(JobSchedule.fastKinds.contains)
+            if configuration.fastLane, !fast.isEmpty {
+                group.addTask { try await runnerLoop(tally, kinds: fast) }
             }
             if configuration.once {
                 try await group.waitForAll()
@@ -123,7 +139,8 @@ public struct QueueWorker: Sendable {
     /// Enqueues the slots due in `date`'s minute; returns how many were new.
     public func enqueueDue(at date: Date) async throws -> Int {
         var added = 0
-        for var job in JobSchedule.due(configuration.profiles, at: date) {
+        let profiles = try await configuration.scope?(configuration.profiles) ?? configuration.profiles
+        for var job in JobSchedule.due(profiles, at: date) {
             job.maxAttempts = configuration.maxAttempts
             if let id = try await queue.enqueue(job, now: Self.now) {
                 added += 1
@@ -140,8 +157,7 @@ public struct QueueWorker: Sendable {
             seenAt: Self.now, running: running))
     }
 
-    func runnerLoop(_ tally: Tally) async throws {
-        let kinds = handlers.kinds
+    func runnerLoop(_ tally: Tally, kinds: [String]) async throws {
         while !Task.isCancelled {
             let claimed: ClaimedJob?
             do {

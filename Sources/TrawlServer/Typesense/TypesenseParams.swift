@@ -57,7 +57,12 @@ struct TypesenseParams: Sendable {
     func searchQuery() throws -> SearchQuery {
         var query = SearchQuery(text: try RequestLimits.searchText(text))
         query.page = try Self.integer(self["page"], name: "page", range: RequestLimits.page, default: 1)
-        query.perPage = try Self.integer(self["per_page"] ?? self["limit"], name: "per_page", range: RequestLimits.perPage, default: 10)
+        let perPage = self["per_page"] ?? self["limit"]
+        if let perPage, let value = BoundedNumber.integer(perPage), value > RequestLimits.perPage.upperBound {
+            // Typesense's own answer for a page too large to fetch: 422, not 400.
+            throw APIError(.unprocessableContent, "Only upto \(RequestLimits.perPage.upperBound) hits can be fetched per page.")
+        }
+        query.perPage = try Self.integer(perPage, name: "per_page", range: RequestLimits.perPage, default: 10)
         if let filterBy = self["filter_by"] { query.filters = try FilterBy.parse(filterBy) }
         let sortBy = try boundedList("sort_by", limit: RequestLimits.sortFields)
         query.sortFields = try sortBy.map(Self.sortField)
