@@ -244,7 +244,7 @@ let package = Package(
         // Runs the built `trawl` binary as a user would: exit codes, output, environment.
         .testTarget(
             name: "TrawlCLITests",
-            dependencies: ["trawl", "TestSupport", "TrawlStore", "TrawlCore", "TrawlTypesense"],
+            dependencies: ["trawl", "TestSupport", "TrawlStore", "TrawlCore", "TrawlTypesense", .product(name: "AsyncHTTPClient", package: "async-http-client")],
             swiftSettings: strict
         ),
         .testTarget(

@@ -59,7 +59,7 @@ public struct TrawlProcess {
 
     /// `trawl ARGS` in `directory`, with `environment` over a minimal one (PATH, HOME): nothing
     /// from the developer's own shell (a real GITHUB_TOKEN, TRAWL_STORE) leaks into a test.
-    static func makeProcess(_ arguments: [String], environment: [String: String], directory: URL) -> Process {
+    public static func makeProcess(_ arguments: [String], environment: [String: String], directory: URL) -> Process {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments

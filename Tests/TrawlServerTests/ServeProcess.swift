@@ -2,62 +2,31 @@ import Foundation
 import TestSupport
 import Testing
 
-/// `trawl serve --port 0` as a child process over a seeded store; the port is read from the
-/// "listening on" line it prints to standard error.
+/// `trawl serve --port 0` as a child process over a seeded store (`ServingProcess` runs it).
 struct ServeProcess {
-    let process: Process
-    let port: Int
-    let directory: URL
-    let stderrURL: URL
-
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    let serving: ServingProcess
+    var process: Process { serving.process }
+    var port: Int { serving.port }
+    var directory: URL { serving.directory }
+    var stderrURL: URL { serving.stderrURL }
+    var baseURL: String { serving.baseURL }
 
     /// What the server printed on standard output so far.
-    var stdout: String { (try? String(contentsOf: directory.appendingPathComponent("serve.stdout"), encoding: .utf8)) ?? "" }
+    var stdout: String { serving.stdout }
 
     static func start(extraArguments: [String] = [], environment: [String: String] = [:]) async throws -> ServeProcess {
         let directory = TrawlProcess.temporaryDirectory()
         let store = try await ServerHarness.seededStore(at: directory)
         try await store.close()
-        let stderrURL = directory.appendingPathComponent("serve.stderr")
-        FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
-        FileManager.default.createFile(atPath: directory.appendingPathComponent("serve.stdout").path, contents: nil)
-        let process = Process()
-        process.executableURL = TrawlProcess.executable
-        process.arguments = ["serve", "--port", "0", "--store", "sqlite:\(directory.appendingPathComponent("trawl.sqlite").path)"] + extraArguments
-        var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory(),
-                   "TRAWL_ADMIN_KEY": ServerHarness.adminKey]
+        var env = ["TRAWL_ADMIN_KEY": ServerHarness.adminKey]
         env.merge(environment) { _, new in new }
-        process.environment = env
-        process.currentDirectoryURL = directory
-        process.standardOutput = try FileHandle(forWritingTo: directory.appendingPathComponent("serve.stdout"))
-        process.standardError = try FileHandle(forWritingTo: stderrURL)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        for _ in 0..<600 {
-            let text = (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? ""
-            if let range = text.range(of: "listening on http://127.0.0.1:") {
-                let digits = text[range.upperBound...].prefix(while: \.isNumber)
-                if let port = Int(digits) { return ServeProcess(process: process, port: port, directory: directory, stderrURL: stderrURL) }
-            }
-            guard process.isRunning else { break }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        process.terminate()
-        throw ServeError.didNotStart((try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "")
+        let arguments = ["serve", "--port", "0", "--store", "sqlite:\(directory.appendingPathComponent("trawl.sqlite").path)"] + extraArguments
+        return ServeProcess(serving: try await ServingProcess.start(arguments, environment: env, directory: directory))
     }
-
-    enum ServeError: Error { case didNotStart(String) }
 
     /// SIGTERM, then waits (without blocking a thread) for the exit status.
     func stop() async -> Int32 {
-        if process.isRunning {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                process.terminationHandler = { _ in continuation.resume() }
-                if process.isRunning { process.terminate() } else { continuation.resume() }
-            }
-        }
-        let status = process.terminationStatus
+        let status = await serving.stop()
         try? FileManager.default.removeItem(at: directory)
         return status
     }
