@@ -28,6 +28,8 @@ struct CrawlCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Then rebuild the Typesense collection from the store without downtime (needs TRAWL_TYPESENSE_URL).")
     var recreateCollection = false
     @Flag(name: .long, help: "Print the run summary as one JSON object.") var json = false
+    @Flag(name: .long, help: "Remove (or flag stale) packages even when that is more than half of the collection; without it such a run removes nothing and exits 3.")
+    var force = false
 
     func validate() throws {
         if [full, incremental, refresh].filter({ $0 }).count > 1 {
@@ -53,7 +55,7 @@ struct CrawlCommand: AsyncParsableCommand {
             // imports everything anyway, so it skips the per-batch publishing.
             let crawl = try await RunBuilder(env: env, store: store).crawl(.init(
                 profile: profile, mode: mode, target: target, discovery: discovery, limit: limit, filterName: filterName,
-                enrich: !noEnrich, publish: !recreateCollection, progress: json || global.quiet ? nil : Progress.make(logger: env.logger)))
+                enrich: !noEnrich, publish: !recreateCollection, force: force, progress: json || global.quiet ? nil : Progress.make(logger: env.logger)))
             let summary = try await crawl.run()
             if recreateCollection {
                 let report = try await TypesenseRecreate.run(env: env, store: store, alias: target ?? profile.key)
@@ -72,6 +74,10 @@ struct CrawlCommand: AsyncParsableCommand {
                     """)
             }
             Console.report(crawl.report, quiet: true)
+            if let withheld = summary.withheld {
+                Console.error("shrink guard: \(withheld)")
+                throw ExitCode(3)
+            }
             if summary.problems > 0 { throw ExitCode(3) }
         } catch let error as ExitCode {
             throw error

@@ -64,6 +64,25 @@ import TrawlStore
         try await fake.shutdown()
     }
 
+    @Test func theShrinkGuardExits3AndForceRemoves() async throws {
+        let fake = try await FakePyPI.start(Self.projects(6))
+        let dir = TrawlProcess.temporaryDirectory()
+        let env = environment(fake, store: dir.appendingPathComponent("t.sqlite").path)
+        #expect(try await TrawlProcess.run(["crawl", "-p", "plone", "--discovery", "scan", "--quiet"], environment: env).status == 0)
+        for i in 0..<4 { fake.remove(String(format: "collective.addon%04d", i)) }
+        let refused = try await TrawlProcess.run(["crawl", "-p", "plone", "--refresh", "--json"], environment: env)
+        #expect(refused.status == 3, "\(refused.stderr)")
+        #expect(refused.stderr.contains("shrink guard: would remove 4 of the 6 packages of 'plone'"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("--force"))
+        let summary = try JSONSerialization.jsonObject(with: Data(refused.stdout.utf8)) as? [String: Any]
+        #expect(summary?["removed"] as? Int == 0)
+        #expect((summary?["withheld"] as? String)?.isEmpty == false)
+        let forced = try await TrawlProcess.run(["crawl", "-p", "plone", "--refresh", "--force", "--json"], environment: env)
+        #expect(forced.status == 0, "\(forced.stderr)")
+        #expect((try JSONSerialization.jsonObject(with: Data(forced.stdout.utf8)) as? [String: Any])?["removed"] as? Int == 4)
+        try await fake.shutdown()
+    }
+
     @Test func problemsGiveExitCode3AndAreListed() async throws {
         let fake = try await FakePyPI.start(Self.projects(5))
         fake.setRawBody("collective.addon0002", "<html>Service temporarily broken</html>")

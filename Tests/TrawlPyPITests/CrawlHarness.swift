@@ -34,19 +34,22 @@ struct CrawlHarness {
     }
 
     func crawler(_ mode: CrawlMode, profile: Profile = CrawlHarness.plone, discovery: DiscoveryStrategy = .scan,
-                 limit: Int? = nil, filter: String? = nil, enrich: Bool = true) throws -> Crawler {
+                 limit: Int? = nil, filter: String? = nil, enrich: Bool = true, force: Bool = false,
+                 sources extra: [any Source]? = nil) throws -> Crawler {
         var logger = Logger(label: "test")
         logger.logLevel = .error
         let context = PluginContext(http: http, config: config, store: store, logger: logger, profileKey: profile.key,
                                     discovery: discovery, frameworks: ["Plone"],
                                     categories: profile.categories, types: profile.types)
-        let sources = try profile.sources.map { try registry.makeSource($0, context: context) }
+        let sources = try extra ?? profile.sources.map { try registry.makeSource($0, context: context) }
         let enrichers = try profile.enrichers.map { try registry.makeEnricher($0, context: context) }
         let index = PyPIIndex(client: PyPIClient(http: http, baseURL: fake.baseURL), frameworks: ["Plone"])
+        var options = CrawlOptions(mode: mode, limit: limit, filterName: filter, enrich: enrich, batchSize: 7, concurrency: 8,
+                                   confirmDelay: .milliseconds(50))
+        options.force = force
         return Crawler(
             profile: profile, collection: profile.key, store: store, index: index, sources: sources, enrichers: enrichers,
-            options: CrawlOptions(mode: mode, limit: limit, filterName: filter, enrich: enrich, batchSize: 7, concurrency: 8,
-                                  confirmDelay: .milliseconds(50)),
+            options: options,
             logger: logger, counters: http.counters)
     }
 

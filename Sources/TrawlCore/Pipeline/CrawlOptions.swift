@@ -23,6 +23,9 @@ public struct CrawlOptions: Sendable {
     public var confirmDelay: Duration
     public var dedupTTLNew: Int64
     public var dedupTTLUpdate: Int64
+    /// Apply removals and stale flags even when they would take away more than half of the
+    /// collection (`--force`); without it such a run removes nothing (see `ShrinkGuard`).
+    public var force = false
 
     public init(
         mode: CrawlMode, limit: Int? = nil, filterName: String? = nil, enrich: Bool = true, batchSize: Int = 200,
@@ -65,6 +68,7 @@ public struct CrawlSummary: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case profile, collection, mode, discovered, fetched, unchanged, indexed, removed, stale, problems, resumed, requests, seconds
         case discoverySeconds = "discovery_seconds"
+        case withheld
     }
 
     public var profile: String
@@ -82,6 +86,8 @@ public struct CrawlSummary: Codable, Sendable, Equatable {
     public var seconds = 0.0
     /// Of `seconds`, the time spent discovering (the rest is fetch, enrich and store).
     public var discoverySeconds = 0.0
+    /// Why removals or stale flags were withheld (the shrink guard), nil when none were.
+    public var withheld: String?
 
     public init(profile: String, collection: String, mode: String) {
         self.profile = profile

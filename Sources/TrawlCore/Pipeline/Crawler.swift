@@ -140,7 +140,7 @@ public struct Crawler: Sendable {
         summary = running
         state.next = next
         if !options.isPartial {
-            summary.stale = try await markStale(keeping: Set(state.packages.map(\.normalizedName)))
+            summary.stale = try await markStale(keeping: Set(state.packages.map(\.normalizedName)), summary: &summary)
         }
         if let serial = state.serialAtStart ?? (maxSerial > 0 ? maxSerial : nil) {
             try await store.saveCheckpoint(serialName, value: String(serial))
@@ -157,6 +157,7 @@ public struct Crawler: Sendable {
 
     func discover(_ summary: inout CrawlSummary, checkpoints: inout [String: String]) async throws -> [DiscoveredPackage] {
         let collector = CandidateCollector()
+        var failures: [String] = []
         for source in sources {
             progress?.update(phase: "discover \(source.kind)", done: 0, total: nil)
             let report = try await source.discover { candidate in await collector.add(candidate) }
@@ -169,16 +170,21 @@ public struct Crawler: Sendable {
             if !report.problems.isEmpty {
                 try await store.recordProblems(report.problems.map { var p = $0; p.seenAt = Self.now; return p }, collection: collection)
                 summary.problems += report.problems.count
+                failures.append("\(source.kind): \(report.problems[0].message)")
             }
         }
-        return Array(await collector.byName.values)
+        let found = Array(await collector.byName.values)
+        if found.isEmpty, !sources.isEmpty, failures.count == sources.count { throw CrawlError.discoveryFailed(failures) }
+        return found
     }
 
     /// Flags documents no longer discovered (kept, never silently dropped); un-flags returning ones.
-    func markStale(keeping discovered: Set<String>) async throws -> Int {
+    func markStale(keeping discovered: Set<String>, summary: inout CrawlSummary) async throws -> Int {
         var stale = 0
         var updates: [StoredPackage] = []
-        for name in try await store.documentNames(collection: collection) where !discovered.contains(name) {
+        let vanished = try await store.documentNames(collection: collection).filter { !discovered.contains($0) }
+        guard try await shrinkAllowed(vanished.count, action: "flag stale", summary: &summary) else { return 0 }
+        for name in vanished {
             guard var doc = try await store.document(name, collection: collection), !doc.stale else { continue }
             doc.stale = true
             stale += 1
@@ -332,6 +338,7 @@ public struct Crawler: Sendable {
         for name in suspects {
             if case .notFound = await index.fetch(name, etag: nil) { confirmed.append(name) }
         }
+        guard try await shrinkAllowed(confirmed.count, action: "remove", summary: &summary) else { return 0 }
         let removed = try await store.removeDocuments(confirmed, collection: collection)
         try await store.clearProblems(packages: confirmed, kind: nil, collection: collection)
         try await publisher?.publish(collection: collection, upserted: [], removed: confirmed)
@@ -342,10 +349,13 @@ public struct Crawler: Sendable {
 
 public enum CrawlError: Error, CustomStringConvertible {
     case noSerial(String)
+    /// Every source failed and none found anything: an empty world is an outage, not a result.
+    case discoveryFailed([String])
 
     public var description: String {
         switch self {
         case .noSerial(let c): "collection '\(c)' has no stored serial: run a full crawl first (trawl crawl --full)"
+        case .discoveryFailed(let reasons): "discovery failed on every path, nothing was found: \(reasons.joined(separator: "; "))"
         }
     }
 }

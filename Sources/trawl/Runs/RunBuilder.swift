@@ -23,6 +23,8 @@ struct RunBuilder {
         var enrich = true
         /// Mirror each stored batch to Typesense when configured (off when a recreate follows).
         var publish = true
+        /// `--force`: let the run remove or flag stale more than half of the collection.
+        var force = false
         var progress: (any ProgressReporter)?
     }
 
@@ -56,6 +58,7 @@ struct RunBuilder {
     /// Crawl options from the request and the environment (batch size, confirmation delay, dedup TTLs).
     func options(_ request: CrawlRequest, mode: CrawlMode, concurrency: Int) -> CrawlOptions {
         var options = CrawlOptions(mode: mode, limit: request.limit, filterName: request.filterName, enrich: request.enrich, concurrency: concurrency)
+        options.force = request.force
         if let size = env.config.integer("TRAWL_BATCH_SIZE", in: 1...10_000) { options.batchSize = size }
         let delay = env.config.value("TRAWL_REFRESH_CONFIRM_DELAY").flatMap { BoundedNumber.decimal($0) } ?? 5
         options.confirmDelay = .milliseconds(Int64(min(max(delay, 0), 3_600) * 1000))

@@ -72,6 +72,9 @@ struct CrawlJobs: @unchecked Sendable {
             throw error
         }
         for warning in run.report.warnings { env.logger.warning("\(warning)") }
+        // Withheld removals are for a human to look at: the job is dead-lettered with the reason
+        // (its other changes are stored), not retried into the same refusal.
+        if let withheld = summary.withheld { throw PermanentJobError("shrink guard: \(withheld)") }
         env.logger.info("crawl job done", metadata: [
             "job": "\(job.id)", "mode": "\(summary.mode)", "indexed": "\(summary.indexed)", "problems": "\(summary.problems)",
         ])
