@@ -219,6 +219,17 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // `swift run -c release trawl-freshness-bench`: release → searchable latency (p50/p90/max)
+        // through `trawl serve --worker` while another profile's long job runs; prints, never asserts.
+        .executableTarget(
+            name: "trawl-freshness-bench",
+            dependencies: [
+                "TestSupport", "TrawlStore", "TrawlCore", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            path: "Benchmarks/FreshnessBench",
+            swiftSettings: strict
+        ),
+
         // Loopback fakes shared by the test targets (an HTTP server that can misbehave on purpose).
         .target(
             name: "TestSupport",
