@@ -94,13 +94,14 @@ import TrawlCore
 
     @Test func aProjectGoneFromAFullIndexIsStillNotFound() async throws {
         let fake = try await FakePyPI.start([.init(name: "kept")])
-        let http = HTTPFetcher(configuration: .init(retry: RetryPolicy(maxAttempts: 1), requestTimeout: .seconds(5)))
+        let http = HTTPFetcher(configuration: .init(retry: RetryPolicy(maxAttempts: 1), requestTimeout: .seconds(60)))
         let client = PyPIClient(http: http, baseURL: fake.baseURL)
-        guard case .notFound = await client.project("gone", etag: nil) else {
-            Issue.record("a 404 for a project the simple index does not list either is a plain 404")
+        let result = await client.project("gone", etag: nil)
+        try await http.shutdown()
+        guard case .notFound = result else {
+            Issue.record("a 404 for a project the simple index does not list either is a plain 404, not \(result)")
             return
         }
-        try await http.shutdown()
         try await fake.shutdown()
     }
 

@@ -11,15 +11,20 @@ import TrawlStore
         try await ServerHarness.with { server in
             let writer = try SQLiteStore(path: server.directory.appendingPathComponent("trawl.sqlite").path)
             let writing = Flag()
+            let answered = Counter()
             let seen = try await withThrowingTaskGroup(of: [Int].self) { group in
                 group.addTask {
-                    // Paced, so that searches land between, and during, the batches.
+                    // Paced by the readers: after each batch the writer waits (at most 20 s) until
+                    // the readers completed three more rounds, so at least one round started after
+                    // the batch was committed and before the next — however loaded the machine is.
                     for round in 0..<15 {
                         let batch = (0..<40).map { i in
                             Fixtures.doc("crawled-\(round)-\(i)", summary: "Crawled while serving, round \(round)", downloads: i)
                         }
                         try await writer.upsert(batch, collection: "django-1")
-                        try await Task.sleep(for: .milliseconds(40))
+                        let before = answered.value
+                        let deadline = ContinuousClock.now + .seconds(20)
+                        while answered.value < before + 3, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
                     }
                     writing.set()
                     return []
@@ -33,6 +38,7 @@ import TrawlStore
                             let typesense = try await server.get("/collections/django/documents/search?q=crawled&query_by=name", key: ServerHarness.adminKey)
                             #expect(typesense.status == 200, "\(typesense.body.prefix(200))")
                             found.append(try typesense.json()["found"] as? Int ?? -1)
+                            answered.increment()
                         }
                         return found
                     }
@@ -48,6 +54,13 @@ import TrawlStore
             #expect(count == 600)
         }
     }
+}
+
+/// A count shared between tasks.
+final class Counter: Sendable {
+    private let count = Mutex(0)
+    var value: Int { count.withLock { $0 } }
+    func increment() { count.withLock { $0 += 1 } }
 }
 
 /// A one-way flag shared between tasks.
