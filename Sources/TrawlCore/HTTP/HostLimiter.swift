@@ -1,7 +1,7 @@
 import Synchronization
 
 /// Bounds the requests in flight per host and spaces their starts, so every upstream sees the
-/// politeness of DESIGN §3 however many tasks a crawl runs at once.
+/// politeness of docs/design.md §3 however many tasks a crawl runs at once.
 public final class HostLimiter: Sendable {
     private struct Gate {
         var limit: Int

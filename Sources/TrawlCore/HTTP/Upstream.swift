@@ -2,7 +2,7 @@
 public enum Upstream: String, Sendable, CaseIterable, Codable, Hashable {
     case pypi, github, clickhouse, pypistats, typesense, other
 
-    /// DESIGN §3 politeness: at most this many requests in flight per host.
+    /// docs/design.md §3 politeness: at most this many requests in flight per host.
     public var defaultConcurrency: Int {
         switch self {
         case .pypi: 32

@@ -1,4 +1,4 @@
-/// Which kind of run: DESIGN §4.
+/// Which kind of run: docs/design.md §4.
 public enum CrawlMode: String, Sendable, Codable {
     /// Discover from scratch, fetch, enrich, store; packages no longer discovered are flagged stale.
     case full
@@ -46,7 +46,7 @@ public struct CrawlOptions: Sendable {
     var isPartial: Bool { limit != nil || filterName != nil }
 }
 
-/// The `crawl --json` summary (DESIGN §5).
+/// The `crawl --json` summary (docs/design.md §5).
 public struct CrawlSummary: Codable, Sendable, Equatable {
     public struct Requests: Codable, Sendable, Equatable {
         public var pypi = 0

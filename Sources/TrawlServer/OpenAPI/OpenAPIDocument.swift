@@ -10,7 +10,11 @@ enum OpenAPIDocument {
             Search one Python framework ecosystem's packages. Public unless the server runs with
             --private; then send a key in the X-TYPESENSE-API-KEY header. Errors are {"message": ...}.
             The Typesense-compatible endpoints (/collections, /multi_search, /keys, /aliases) follow
-            Typesense's own API description and are not repeated here.
+            Typesense's own API description and are not repeated here. Every bound on a request is
+            listed in x-trawl-limits (and docs/limits.md); out of range is a 400 (per_page past its
+            maximum on the Typesense endpoints: 422, as Typesense answers).
+          x-trawl-limits:
+        \(RequestLimits.table.map { "    \($0.name): \"\($0.bound)\"" }.joined(separator: "\n"))
         servers:
           - url: /
         paths:
@@ -58,13 +62,13 @@ enum OpenAPIDocument {
               summary: Search a collection (or alias)
               parameters:
                 - {name: collection, in: path, required: true, schema: {type: string, example: django}}
-                - {name: q, in: query, description: "Words; typo-tolerant (djnago finds django)", schema: {type: string}}
+                - {name: q, in: query, description: "Words; typo-tolerant (djnago finds django)", schema: {type: string, maxLength: \(RequestLimits.queryCharacters)}}
                 - name: sort
                   in: query
                   schema: {type: string, enum: [relevance, stars, downloads, updated, health, name, newest, trending]}
                 - {name: order, in: query, schema: {type: string, enum: [asc, desc]}}
-                - {name: page, in: query, schema: {type: integer, minimum: 1, maximum: 100000, default: 1}}
-                - {name: per_page, in: query, schema: {type: integer, minimum: 1, maximum: 250, default: 20}}
+                - {name: page, in: query, schema: {type: integer, minimum: \(RequestLimits.page.lowerBound), maximum: \(RequestLimits.page.upperBound), default: 1}}
+                - {name: per_page, in: query, schema: {type: integer, minimum: \(RequestLimits.apiPerPage.lowerBound), maximum: \(RequestLimits.apiPerPage.upperBound), default: 20}}
                 - {name: classifier, in: query, description: "Trove classifier (repeat for any of several)", schema: {type: string}}
                 - {name: framework_version, in: query, schema: {type: string}}
                 - {name: python_version, in: query, schema: {type: string}}
@@ -122,7 +126,7 @@ enum OpenAPIDocument {
                 collection: {type: string}
                 found: {type: integer, minimum: 0}
                 page: {type: integer, minimum: 1}
-                per_page: {type: integer, minimum: 1, maximum: 250}
+                per_page: {type: integer, minimum: \(RequestLimits.apiPerPage.lowerBound), maximum: \(RequestLimits.apiPerPage.upperBound)}
                 packages:
                   type: array
                   items: {$ref: "#/components/schemas/PackageSummary"}
