@@ -287,7 +287,8 @@ let package = Package(
         ),
         .testTarget(
             name: "TrawlStoreTests",
-            dependencies: ["TrawlStore", "TrawlCore", "TrawlSearchIndex", "TestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["TrawlStore", "TrawlCore", "TrawlSearchIndex", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: strict
         ),
     ],

@@ -18,35 +18,31 @@ extension SQLiteStore {
         }
     }
 
+    /// The upsert, generated once from `DocumentColumns` (cached by GRDB per connection).
+    static let upsertSQL: String = {
+        let columns = ["collection", "name", "display_name", "doc"] + DocumentColumns.all.map(\.name) + ["revision"]
+        return """
+            INSERT INTO documents (\(columns.joined(separator: ", ")))
+            VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))
+            ON CONFLICT (collection, name) DO UPDATE SET \(DocumentColumns.updateAssignments(extra: ["display_name", "doc"])), revision = excluded.revision
+            """
+    }()
+
     /// Cached statements: a crawl runs these tens of thousands of times, and compiling SQL each
     /// time (parse + authorizer) cost more than executing it.
     static func upsert(_ db: Database, _ package: StoredPackage, json: String, collection: String, revision: Int64) throws {
         let d = package.document
         let name = d.normalizedName
-        try db.cachedStatement(sql: """
-                INSERT INTO documents (collection, name, display_name, doc, version_sortable, upload_timestamp,
-                    github_stars, github_updated, download_last_day, download_last_week, download_last_month,
-                    download_total, health_score, first_seen, last_synced, version_major, version_minor,
-                    version_bugfix, is_official, is_verified, is_new, yanked, stale, has_github, revision)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (collection, name) DO UPDATE SET
-                    display_name = excluded.display_name, doc = excluded.doc,
-                    version_sortable = excluded.version_sortable, upload_timestamp = excluded.upload_timestamp,
-                    github_stars = excluded.github_stars, github_updated = excluded.github_updated,
-                    download_last_day = excluded.download_last_day, download_last_week = excluded.download_last_week,
-                    download_last_month = excluded.download_last_month, download_total = excluded.download_total,
-                    health_score = excluded.health_score, first_seen = excluded.first_seen,
-                    last_synced = excluded.last_synced, version_major = excluded.version_major,
-                    version_minor = excluded.version_minor, version_bugfix = excluded.version_bugfix,
-                    is_official = excluded.is_official, is_verified = excluded.is_verified,
-                    is_new = excluded.is_new, yanked = excluded.yanked, stale = excluded.stale,
-                    has_github = excluded.has_github, revision = excluded.revision
-                """).execute(arguments: [
-                collection, name, d.name, json, d.versionSortable, d.uploadTimestamp,
-                d.githubStars, d.githubUpdated, d.downloadLastDay, d.downloadLastWeek, d.downloadLastMonth,
-                d.downloadTotal, d.healthScore, d.firstSeen, d.lastSynced, d.versionMajor, d.versionMinor,
-                d.versionBugfix, d.isOfficial, d.isVerified, d.isNew, d.yanked, d.stale, !d.githubURL.isEmpty, revision,
-            ])
+        var arguments: [any DatabaseValueConvertible] = [collection, name, d.name, json]
+        for column in DocumentColumns.all {
+            switch column.value(d) {
+            case .text(let text): arguments.append(text)
+            case .integer(let number): arguments.append(number)
+            case .boolean(let flag): arguments.append(flag)
+            }
+        }
+        arguments.append(revision)
+        try db.cachedStatement(sql: upsertSQL).execute(arguments: StatementArguments(arguments))
         let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM documents WHERE collection = ? AND name = ?"), arguments: [collection, name])!
         try db.cachedStatement(sql: "DELETE FROM document_terms WHERE doc_id = ?").execute(arguments: [id])
         for (field, value) in DocumentCoding.terms(of: d) {

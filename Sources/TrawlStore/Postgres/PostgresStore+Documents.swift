@@ -32,12 +32,9 @@ extension PostgresStore {
     struct DocumentBatch: Sendable {
         var names: [String] = [], display: [String] = [], docs: [String] = []
         var indexedNames: [String] = [], summaries: [String] = [], keywords: [String] = [], descriptions: [String] = []
-        var searchNames: [String] = [], versionSortable: [String] = []
-        var uploaded: [Int64] = [], stars: [Int] = [], githubUpdated: [Int64] = []
-        var downloadsDay: [Int] = [], downloadsWeek: [Int] = [], downloadsMonth: [Int] = [], downloadsTotal: [Int] = []
-        var health: [Int] = [], firstSeen: [Int64] = [], lastSynced: [Int64] = []
-        var major: [Int] = [], minor: [Int] = [], bugfix: [Int] = []
-        var official: [Bool] = [], verified: [Bool] = [], isNew: [Bool] = [], yanked: [Bool] = [], stale: [Bool] = [], hasGitHub: [Bool] = []
+        var searchNames: [String] = []
+        /// One array per `DocumentColumns.all` entry, in its order.
+        var columns: [ColumnArray] = DocumentColumns.all.map { ColumnArray(kind: $0.kind) }
         var termNames: [String] = [], termFields: [String] = [], termValues: [String] = []
         var releaseNames: [String] = [], releaseVersions: [String] = [], releaseUploaded: [Int64] = [], releaseYanked: [Bool] = [], releaseRequires: [String] = []
 
@@ -50,14 +47,8 @@ extension PostgresStore {
                 indexedNames.append(PostgresStore.searchWords(searchName)); summaries.append(PostgresStore.searchWords(d.summary))
                 keywords.append(PostgresStore.searchWords(d.keywords.joined(separator: " ")))
                 descriptions.append(PostgresStore.searchWords(String(d.description.prefix(PostgresStore.maxIndexedText))))
-                searchNames.append(searchName); versionSortable.append(d.versionSortable)
-                uploaded.append(d.uploadTimestamp); stars.append(d.githubStars); githubUpdated.append(d.githubUpdated)
-                downloadsDay.append(d.downloadLastDay); downloadsWeek.append(d.downloadLastWeek)
-                downloadsMonth.append(d.downloadLastMonth); downloadsTotal.append(d.downloadTotal)
-                health.append(d.healthScore); firstSeen.append(d.firstSeen); lastSynced.append(d.lastSynced)
-                major.append(d.versionMajor); minor.append(d.versionMinor); bugfix.append(d.versionBugfix)
-                official.append(d.isOfficial); verified.append(d.isVerified); isNew.append(d.isNew); yanked.append(d.yanked)
-                stale.append(d.stale); hasGitHub.append(!d.githubURL.isEmpty)
+                searchNames.append(searchName)
+                for (index, column) in DocumentColumns.all.enumerated() { columns[index].append(column.value(d)) }
                 for (field, value) in DocumentCoding.terms(of: d) {
                     termNames.append(d.normalizedName); termFields.append(field); termValues.append(value)
                 }
@@ -72,40 +63,55 @@ extension PostgresStore {
         }
     }
 
+    /// One value column of a batch as the array `unnest` takes.
+    struct ColumnArray: Sendable {
+        var texts: [String] = [], integers: [Int64] = [], booleans: [Bool] = []
+        let kind: DocumentColumns.Kind
+
+        init(kind: DocumentColumns.Kind) { self.kind = kind }
+
+        mutating func append(_ value: DocumentColumns.Value) {
+            switch value {
+            case .text(let text): texts.append(text)
+            case .integer(let number): integers.append(number)
+            case .boolean(let flag): booleans.append(flag)
+            }
+        }
+
+        /// Binds the array and answers its placeholder with the cast `unnest` needs.
+        func bind(_ binds: inout PostgresBindings) throws -> String {
+            switch kind {
+            case .text: try binds.append(texts); return "$\(binds.count)::text[]"
+            case .integer: try binds.append(integers); return "$\(binds.count)::bigint[]"
+            case .boolean: try binds.append(booleans); return "$\(binds.count)::boolean[]"
+            }
+        }
+    }
+
+    /// The documents upsert, its value columns generated from `DocumentColumns` (bound by position:
+    /// the column count varies with the table, which a string-interpolated query cannot).
     static func upsert(_ db: PostgresConnection, _ b: DocumentBatch, collection: String, revision: Int64, logger: Logger) async throws {
-        try await db.query(
-            """
-            INSERT INTO documents (collection, name, display_name, doc, search, search_name, version_sortable, upload_timestamp,
-                github_stars, github_updated, download_last_day, download_last_week, download_last_month,
-                download_total, health_score, first_seen, last_synced, version_major, version_minor,
-                version_bugfix, is_official, is_verified, is_new, yanked, stale, has_github, revision)
-            SELECT \(collection), t.name, t.display, t.doc,
+        var binds = PostgresBindings()
+        func bind(_ texts: [String]) throws -> String { try binds.append(texts); return "$\(binds.count)::text[]" }
+        try binds.append(collection)
+        let collectionPlaceholder = "$\(binds.count)"
+        try binds.append(revision)
+        let revisionPlaceholder = "$\(binds.count)::bigint"
+        let fixed = try [b.names, b.display, b.docs, b.indexedNames, b.summaries, b.keywords, b.descriptions, b.searchNames].map(bind)
+        let values = try b.columns.map { try $0.bind(&binds) }
+        let valueNames = DocumentColumns.all.map(\.name)
+        let sql = """
+            INSERT INTO documents (collection, name, display_name, doc, search, search_name, \(valueNames.joined(separator: ", ")), revision)
+            SELECT \(collectionPlaceholder), t.name, t.display, t.doc,
                 setweight(to_tsvector('simple', t.iname), 'A') || setweight(to_tsvector('simple', t.summary), 'B')
                     || setweight(to_tsvector('simple', t.kw), 'C') || setweight(to_tsvector('simple', t.descr), 'D'),
-                t.sname, t.vs, t.up, t.stars, t.gu, t.dd, t.dw, t.dm, t.dt, t.hs, t.fs, t.ls, t.vma, t.vmi, t.vbu,
-                t.off, t.ver, t.isnew, t.yanked, t.stale, t.hasgh, \(revision)::bigint
-            FROM unnest(\(b.names)::text[], \(b.display)::text[], \(b.docs)::text[], \(b.indexedNames)::text[], \(b.summaries)::text[],
-                \(b.keywords)::text[], \(b.descriptions)::text[], \(b.searchNames)::text[], \(b.versionSortable)::text[],
-                \(b.uploaded)::bigint[], \(b.stars)::bigint[], \(b.githubUpdated)::bigint[], \(b.downloadsDay)::bigint[],
-                \(b.downloadsWeek)::bigint[], \(b.downloadsMonth)::bigint[], \(b.downloadsTotal)::bigint[], \(b.health)::bigint[],
-                \(b.firstSeen)::bigint[], \(b.lastSynced)::bigint[], \(b.major)::bigint[], \(b.minor)::bigint[], \(b.bugfix)::bigint[],
-                \(b.official)::boolean[], \(b.verified)::boolean[], \(b.isNew)::boolean[], \(b.yanked)::boolean[], \(b.stale)::boolean[],
-                \(b.hasGitHub)::boolean[])
-                AS t(name, display, doc, iname, summary, kw, descr, sname, vs, up, stars, gu, dd, dw, dm, dt, hs, fs, ls, vma, vmi, vbu,
-                     off, ver, isnew, yanked, stale, hasgh)
+                t.sname, \(valueNames.map { "t.\($0)" }.joined(separator: ", ")), \(revisionPlaceholder)
+            FROM unnest(\((fixed + values).joined(separator: ", ")))
+                AS t(name, display, doc, iname, summary, kw, descr, sname, \(valueNames.joined(separator: ", ")))
             ON CONFLICT (collection, name) DO UPDATE SET
-                display_name = excluded.display_name, doc = excluded.doc, search = excluded.search, search_name = excluded.search_name,
-                version_sortable = excluded.version_sortable, upload_timestamp = excluded.upload_timestamp,
-                github_stars = excluded.github_stars, github_updated = excluded.github_updated,
-                download_last_day = excluded.download_last_day, download_last_week = excluded.download_last_week,
-                download_last_month = excluded.download_last_month, download_total = excluded.download_total,
-                health_score = excluded.health_score, first_seen = excluded.first_seen,
-                last_synced = excluded.last_synced, version_major = excluded.version_major,
-                version_minor = excluded.version_minor, version_bugfix = excluded.version_bugfix,
-                is_official = excluded.is_official, is_verified = excluded.is_verified,
-                is_new = excluded.is_new, yanked = excluded.yanked, stale = excluded.stale,
-                has_github = excluded.has_github, revision = excluded.revision
-            """, logger: logger)
+                \(DocumentColumns.updateAssignments(extra: ["display_name", "doc", "search", "search_name"])), revision = excluded.revision
+            """
+        try await db.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
         try await db.query(
             """
             DELETE FROM document_terms WHERE doc_id IN (SELECT id FROM documents WHERE collection = \(collection) AND name = ANY(\(b.names)::text[]))
