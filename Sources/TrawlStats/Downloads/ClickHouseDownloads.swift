@@ -75,10 +75,13 @@ public struct ClickHouseDownloads: Sendable {
         for row in rows {
             let key = PackageName.normalize(row.project)
             var counts = result[key] ?? DownloadCounts(lastDay: 0, lastWeek: 0, lastMonth: 0, total: 0)
-            counts.lastDay += row.lastDay
-            counts.lastWeek += row.lastWeek
-            counts.lastMonth += row.lastMonth
-            counts.total = (counts.total ?? 0) + row.total
+            // Rows of one project under two spellings add up; each figure is clamped first, so
+            // an answer of Int.max twice is a large count, not an overflow trap.
+            func add(_ a: Int, _ b: Int) -> Int { BoundedNumber.count(BoundedNumber.count(a) + BoundedNumber.count(b)) }
+            counts.lastDay = add(counts.lastDay, row.lastDay)
+            counts.lastWeek = add(counts.lastWeek, row.lastWeek)
+            counts.lastMonth = add(counts.lastMonth, row.lastMonth)
+            counts.total = add(counts.total ?? 0, row.total)
             result[key] = counts
         }
         return result

@@ -52,6 +52,7 @@ public struct PyPIStatsClient: Sendable {
             throw BadAnswer(status: response.status, message: "not the recent-downloads JSON: \(String(response.bodyString.prefix(120)))")
         }
         return DownloadCounts(
-            lastDay: recent.data.lastDay ?? 0, lastWeek: recent.data.lastWeek ?? 0, lastMonth: recent.data.lastMonth ?? 0, total: nil)
+            lastDay: BoundedNumber.count(recent.data.lastDay ?? 0), lastWeek: BoundedNumber.count(recent.data.lastWeek ?? 0),
+            lastMonth: BoundedNumber.count(recent.data.lastMonth ?? 0), total: nil)
     }
 }
