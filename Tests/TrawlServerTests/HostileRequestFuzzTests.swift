@@ -87,7 +87,9 @@ struct HostileRequestFuzzTests {
         case 6, 7:
             return Case(method: .GET, path: "/api/v1/\(collection(&g))/packages?\(query(apiParameters, &g))", key: key)
         case 8:
-            return Case(method: .GET, path: "/?\(query(apiParameters, &g))", key: key)
+            return g.chance(50)
+                ? Case(method: .GET, path: "/?\(query(apiParameters, &g))", key: key)
+                : Case(method: .GET, path: "/feeds/\(collection(&g))/\(g.pick(["search.atom", "new.atom", "releases.atom", "x.atom"]))?\(query(apiParameters, &g))", key: key)
         case 9:
             let name = g.chance(50) ? g.pick(["django-rest", "flask-login", "nope"]) : encode(Hostile.value(&g), &g)
             return g.chance(50)
