@@ -13,6 +13,6 @@ struct Trawl: AsyncParsableCommand {
             Exit codes: 0 ok, 1 failure, 2 bad usage or bad profile, 3 finished with problems.
             """,
         version: TrawlVersion.current,
-        subcommands: [CrawlCommand.self, EnrichCommand.self, ShowCommand.self, SearchCommand.self, ExportCommand.self, ProfilesCommand.self, ServeCommand.self, WorkerCommand.self, QueueCommand.self, AdminCommand.self]
+        subcommands: [CrawlCommand.self, EnrichCommand.self, ShowCommand.self, SearchCommand.self, CompareCommand.self, ExportCommand.self, ProfilesCommand.self, ServeCommand.self, WorkerCommand.self, QueueCommand.self, AdminCommand.self]
     )
 }

@@ -153,3 +153,27 @@ import TrawlStore
         return docs
     }
 }
+
+/// `trawl compare` prints the table the page shows.
+@Suite struct CompareCLITests {
+    @Test func compareTwoCrawledPackagesAndReportAMissingOne() async throws {
+        let fake = try await FakePyPI.start(CrawlCLITests.projects(4))
+        let dir = TrawlProcess.temporaryDirectory()
+        let env = CrawlCLITests().environment(fake, store: dir.appendingPathComponent("t.sqlite").path)
+        #expect(try await TrawlProcess.run(["crawl", "-p", "plone", "--discovery", "scan", "--quiet"], environment: env).status == 0)
+        let table = try await TrawlProcess.run(["compare", "collective.addon0001", "collective.addon0003", "-p", "plone"], environment: env)
+        #expect(table.status == 0, "\(table.stderr)")
+        let lines = table.stdout.split(separator: "\n")
+        #expect(lines.first?.contains("collective.addon0001") == true && lines.first?.contains("collective.addon0003") == true)
+        #expect(lines.contains { $0.hasPrefix("Latest version") && $0.contains("1.1") && $0.contains("1.3") }, "\(table.stdout)")
+        #expect(lines.contains { $0.hasPrefix("Health score") })
+        let json = try await TrawlProcess.run(["compare", "collective.addon0002,nope", "-p", "plone", "--json"], environment: env)
+        #expect(json.status == 1)
+        #expect(json.stderr.contains("not in collection 'plone': nope"))
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        #expect(object?["packages"] as? [String] == ["collective-addon0002"])
+        #expect(object?["missing"] as? [String] == ["nope"])
+        #expect(try await TrawlProcess.run(["compare", "-p", "plone"], environment: env).status == 64)
+        try await fake.shutdown()
+    }
+}

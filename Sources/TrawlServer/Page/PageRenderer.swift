@@ -14,6 +14,7 @@ struct PageRenderer: Sendable {
         try library.register(HomeTemplate.text, named: "home")
         try library.register(PackageTemplate.text, named: "package")
         try library.register(MessageTemplate.text, named: "message")
+        try library.register(CompareTemplate.text, named: "compare")
         self.library = library
     }
 

@@ -107,7 +107,7 @@ struct PageRoutes: Sendable {
         context["results"] = results.hits.map { hit -> [String: Any] in
             let d = hit.document
             return [
-                "name": d.name, "version": d.version, "summary": d.summary,
+                "name": d.name, "normalized": d.normalizedName, "version": d.version, "summary": d.summary,
                 "url": "/packages/\(Self.pathEscape(d.normalizedName))?collection=\(Self.queryEscape(collection))",
                 "official": d.isOfficial, "verified": d.isVerified, "new": d.isNew,
                 "stars": PageRenderer.number(d.githubStars), "downloads": PageRenderer.number(d.downloadLastMonth),

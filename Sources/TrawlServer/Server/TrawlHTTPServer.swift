@@ -40,6 +40,7 @@ public struct TrawlHTTPServer: Sendable {
         TypesenseCollectionRoutes(state: state).register(on: router)
         KeyRoutes(state: state).register(on: router)
         PageRoutes(state: state).register(on: router)
+        CompareRoutes(state: state, pages: PageRoutes(state: state)).register(on: router)
         FeedRoutes(state: state).register(on: router)
         return router
     }

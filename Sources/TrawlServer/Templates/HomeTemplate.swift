@@ -28,6 +28,7 @@ enum HomeTemplate {
         {{#results}}<li class="card">
         <h2><a href="{{url}}">{{name}}</a> <span class="version">{{version}}</span>{{#official}}<span class="badge official">official</span>{{/official}}{{#verified}}<span class="badge verified">verified</span>{{/verified}}{{#new}}<span class="badge new">new</span>{{/new}}</h2>
         <p>{{summary}}</p>
+        <label class="pick"><input type="checkbox" name="p" value="{{normalized}}" form="compare"> Compare</label>
         <dl class="stats"><div><dt>Stars</dt><dd>{{stars}}</dd></div><div><dt>Downloads/month</dt><dd>{{downloads}}</dd></div><div><dt>Health</dt><dd>{{health}}/100</dd></div><div><dt>Last release</dt><dd>{{released}}</dd></div></dl>
         </li>{{/results}}
         </ol>{{/hasResults}}
@@ -36,6 +37,10 @@ enum HomeTemplate {
         </div>
         </div>
         </form>
+        {{#hasResults}}<form id="compare" class="compare" method="get" action="/compare">
+        <input type="hidden" name="collection" value="{{collection}}">
+        <button type="submit">Compare the ticked packages</button> <span>(up to 10)</span>
+        </form>{{/hasResults}}
         {{/body}}
         {{/layout}}
         """
