@@ -107,6 +107,38 @@ enum OpenAPIDocument {
                       schema: {$ref: "#/components/schemas/PackageResult"}
                 "401": {$ref: "#/components/responses/Error"}
                 "404": {$ref: "#/components/responses/Error"}
+          /api/v1/{collection}/compare:
+            get:
+              operationId: comparePackages
+              summary: Up to 10 packages side by side (the rows of the /compare page)
+              parameters:
+                - {name: collection, in: path, required: true, schema: {type: string, example: django}}
+                - {name: names, in: query, required: true, description: "Comma-separated names, any spelling (or repeated)", schema: {type: string, example: "django-filter,django-tables2"}}
+              responses:
+                "200":
+                  description: The table; names not in the collection are listed in `missing`
+                  content:
+                    application/json:
+                      schema:
+                        type: object
+                        required: [collection, packages, names, missing, rows]
+                        properties:
+                          collection: {type: string}
+                          packages: {type: array, items: {type: string}}
+                          names: {type: array, items: {type: string}}
+                          missing: {type: array, items: {type: string}}
+                          rows:
+                            type: array
+                            items:
+                              type: object
+                              required: [key, label, values]
+                              properties:
+                                key: {type: string}
+                                label: {type: string}
+                                values: {type: array, items: {type: string}}
+                "400": {$ref: "#/components/responses/Error"}
+                "401": {$ref: "#/components/responses/Error"}
+                "404": {$ref: "#/components/responses/Error"}
         components:
           responses:
             Error:
