@@ -113,9 +113,54 @@ extension CollectionIndex {
             dictionary: TermDictionary(terms: terms, postings: postings))
     }
 
+    /// A whole collection indexed at once (the first load): `documents` in name order. Unlike
+    /// `applying` onto an empty index it keeps one copy of the documents (no name-keyed copy, no
+    /// second list), and trims every posting list to its length, so the memory a load takes at
+    /// its peak is little more than what the index keeps.
+    public static func building(_ documents: [PackageDocument], revision: Int64, createdAt: Int64) -> CollectionIndex {
+        var documents = documents
+        let sorted = zip(documents, documents.dropFirst()).allSatisfy { TermDictionary.precedes($0.normalizedName, $1.normalizedName) }
+        if !sorted {
+            // Name order, one document per name (the last given wins, as in `applying`).
+            var last: [String: Int] = [:]
+            for (i, d) in documents.enumerated() { last[d.normalizedName] = i }
+            documents = last.sorted { TermDictionary.precedes($0.key, $1.key) }.map { documents[$0.value] }
+        }
+        var lengths: [UInt32] = []
+        lengths.reserveCapacity(documents.count)
+        var termIDs: [String: Int] = [:]
+        var lists: [PostingList] = []
+        for (id, document) in documents.enumerated() {
+            let (weights, length) = analyze(document)
+            lengths.append(length)
+            for (term, weight) in weights {
+                if let t = termIDs[term] {
+                    lists[t].append(UInt32(id), weight)
+                } else {
+                    termIDs[term] = lists.count
+                    lists.append(PostingList(documents: [UInt32(id)], weights: [weight]))
+                }
+            }
+        }
+        let order = termIDs.sorted { TermDictionary.precedes($0.key, $1.key) }
+        termIDs = [:]
+        var terms: [String] = []
+        var postings: [PostingList] = []
+        terms.reserveCapacity(order.count)
+        postings.reserveCapacity(order.count)
+        for (term, t) in order {
+            terms.append(term)
+            postings.append(lists[t].trimmed())
+            lists[t] = PostingList()  // the untrimmed list goes now, not at the end
+        }
+        return CollectionIndex(
+            revision: revision, createdAt: createdAt, names: documents.map(\.normalizedName), documents: documents, lengths: lengths,
+            dictionary: TermDictionary(terms: terms, postings: postings))
+    }
+
     /// Two ascending posting lists with no document in common, as one.
     static func merge(_ a: PostingList, _ b: PostingList) -> PostingList {
-        if a.count == 0 { return b }
+        if a.count == 0 { return b.trimmed() }
         if b.count == 0 { return a }
         var out = PostingList()
         out.documents.reserveCapacity(a.count + b.count)

@@ -1,6 +1,11 @@
 import Logging
 import TrawlCore
 
+#if os(Linux)
+/// glibc's `malloc_trim` (not in the Glibc module map).
+@_silgen_name("malloc_trim") private func mallocTrim(_ pad: Int) -> Int32
+#endif
+
 /// Reads the store and builds new `CollectionIndex`es, one refresh at a time, so two refreshes
 /// never build from the same base. Callers that arrive while one runs share the next one instead
 /// of queueing one each: a burst of searches after a write costs one catch-up, not one per search.
@@ -68,6 +73,8 @@ actor Maintainer {
     private func load(_ revision: CollectionRevision) async throws -> CollectionIndex {
         let started = ContinuousClock.now
         var documents: [PackageDocument] = []
+        // Room for all at once: growing by doubling would copy every document, twice the memory.
+        documents.reserveCapacity(try await source.documentCount(collection: revision.name) + pageSize)
         var cursor: String?
         while true {
             let page = try await source.documents(collection: revision.name, after: cursor, limit: pageSize)
@@ -75,8 +82,13 @@ actor Maintainer {
             guard page.count == pageSize, let last = page.last else { break }
             cursor = last.normalizedName
         }
-        let index = CollectionIndex.empty(createdAt: revision.createdAt)
-            .applying(upserted: documents, removed: [], revision: revision.revision)
+        let index = CollectionIndex.building(documents, revision: revision.revision, createdAt: revision.createdAt)
+        documents = []
+        #if os(Linux)
+        // The pages decoded on the way are free now; hand whole free pages back to the system
+        // rather than keep them resident until the allocator happens to reuse them.
+        _ = mallocTrim(0)
+        #endif
         logger.info("search index loaded", metadata: [
             "collection": "\(revision.name)", "documents": "\(index.count)", "seconds": "\(ContinuousClock.now - started)",
         ])

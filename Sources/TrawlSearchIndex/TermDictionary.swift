@@ -11,6 +11,13 @@ struct PostingList: Sendable {
     }
 
     var count: Int { documents.count }
+
+    /// The same list in arrays no larger than it (appending leaves up to twice the room).
+    func trimmed() -> PostingList {
+        guard documents.capacity > documents.count || weights.capacity > weights.count else { return self }
+        return PostingList(
+            documents: documents.withUnsafeBufferPointer { Array($0) }, weights: weights.withUnsafeBufferPointer { Array($0) })
+    }
 }
 
 /// Every term of a collection in UTF-8 byte order with its postings. Sorted so that the terms a

@@ -54,7 +54,12 @@ public enum JSONValue: Codable, Sendable, Equatable {
     }
 
     /// Re-encodes any Encodable value as a JSONValue tree.
+    /// Directly (`JSONTree`); through Foundation's bytes only for what that does not model.
     static func from<T: Encodable>(_ value: T) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
+        do {
+            return try JSONTree.encode(value)
+        } catch is JSONTree.Unsupported {
+            return try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
+        }
     }
 }

@@ -111,6 +111,7 @@ enum TypesenseResultBuilder {
 /// Marks query words in package text for snippets; everything else is escaped.
 enum Highlighter {
     static func mark(_ text: String, words: [String]) -> (snippet: String, tokens: [String])? {
+        if let ascii = markASCII(text, words: words) { return ascii }  // Support/Highlighter+ASCII.swift
         var output = ""
         var tokens: [String] = []
         var current = ""
