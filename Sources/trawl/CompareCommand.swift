@@ -25,14 +25,6 @@ struct CompareCommand: AsyncParsableCommand {
         if asked.count > CompareTable.maxPackages { throw ValidationError("at most \(CompareTable.maxPackages) packages") }
     }
 
-    struct Output: Encodable {
-        var collection: String
-        var packages: [String]
-        var names: [String]
-        var missing: [String]
-        var rows: [CompareTable.Row]
-    }
-
     func run() async throws {
         let env = CLIEnvironment(global)
         let store = try env.openStore()
@@ -43,7 +35,7 @@ struct CompareCommand: AsyncParsableCommand {
         let table = CompareTable(asked.compactMap { found[$0] })
         let missing = asked.filter { found[$0] == nil }
         if json {
-            print(try JSONText.encode(Output(collection: collection, packages: table.packages, names: table.names, missing: missing, rows: table.rows)))
+            print(try JSONText.encode(CompareTable.Answer(collection: collection, table: table, missing: missing)))
         } else if !table.packages.isEmpty {
             print(table.text)
         }

@@ -82,6 +82,24 @@ public struct CompareTable: Sendable, Equatable, Encodable {
         return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(epoch)))
     }
 
+    /// What the API answers and `trawl compare --json` prints: the table of one collection and the
+    /// names asked for that it does not hold.
+    public struct Answer: Sendable, Encodable {
+        public var collection: String
+        public var packages: [String]
+        public var names: [String]
+        public var missing: [String]
+        public var rows: [Row]
+
+        public init(collection: String, table: CompareTable, missing: [String]) {
+            self.collection = collection
+            packages = table.packages
+            names = table.names
+            self.missing = missing
+            rows = table.rows
+        }
+    }
+
     /// Plain text for a terminal: one line per row, columns padded.
     public var text: String {
         let labelWidth = rows.map(\.label.count).max() ?? 0

@@ -52,25 +52,16 @@ struct AtomFeed {
         return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
     }
 
-    /// Text or attribute content: the five markup characters escaped, and characters XML 1.0
-    /// forbids (controls other than tab/newline/return, U+FFFE, U+FFFF) dropped.
+    /// Text or attribute content: the page's HTML escaping (the same five characters, valid XML),
+    /// after dropping the characters XML 1.0 forbids (controls other than tab/newline/return,
+    /// U+FFFE, U+FFFF), which no escape can carry.
     static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
+        var allowed = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
-            default:
-                let v = scalar.value
-                if v < 0x20 || v == 0xFFFE || v == 0xFFFF { continue }
-                out.unicodeScalars.append(scalar)
-            }
+            let v = scalar.value
+            if (v < 0x20 && v != 0x09 && v != 0x0A && v != 0x0D) || v == 0xFFFE || v == 0xFFFF { continue }
+            allowed.append(scalar)
         }
-        return out
+        return HTML.escape(String(allowed))
     }
 }

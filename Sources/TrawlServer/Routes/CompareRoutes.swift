@@ -16,14 +16,6 @@ struct CompareRoutes: Sendable {
         router.get("/compare") { request, _ in try await self.page(request) }
     }
 
-    struct CompareOut: Encodable {
-        var collection: String
-        var packages: [String]
-        var names: [String]
-        var missing: [String]
-        var rows: [CompareTable.Row]
-    }
-
     /// The names asked for (at most `CompareTable.maxPackages`) and the table of those found.
     func table(_ values: [String], collection: String) async throws -> (table: CompareTable, missing: [String]) {
         let asked = CompareTable.requested(values)
@@ -45,7 +37,7 @@ struct CompareRoutes: Sendable {
         let collection = try await state.resolve(asked)
         try state.access.requireRead(caller, names: [asked, collection])
         let (table, missing) = try await table(items.all("names"), collection: collection)
-        return try JSONOutput.response(CompareOut(collection: collection, packages: table.packages, names: table.names, missing: missing, rows: table.rows))
+        return try JSONOutput.response(CompareTable.Answer(collection: collection, table: table, missing: missing))
     }
 
     func page(_ request: Request) async throws -> Response {
