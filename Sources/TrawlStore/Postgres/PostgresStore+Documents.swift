@@ -79,11 +79,11 @@ extension PostgresStore {
         }
 
         /// Binds the array and answers its placeholder with the cast `unnest` needs.
-        func bind(_ binds: inout PostgresBindings) throws -> String {
+        func bind(_ binds: inout PostgresBindings) -> String {
             switch kind {
-            case .text: try binds.append(texts); return "$\(binds.count)::text[]"
-            case .integer: try binds.append(integers); return "$\(binds.count)::bigint[]"
-            case .boolean: try binds.append(booleans); return "$\(binds.count)::boolean[]"
+            case .text: binds.append(texts); return "$\(binds.count)::text[]"
+            case .integer: binds.append(integers); return "$\(binds.count)::bigint[]"
+            case .boolean: binds.append(booleans); return "$\(binds.count)::boolean[]"
             }
         }
     }
@@ -92,13 +92,13 @@ extension PostgresStore {
     /// the column count varies with the table, which a string-interpolated query cannot).
     static func upsert(_ db: PostgresConnection, _ b: DocumentBatch, collection: String, revision: Int64, logger: Logger) async throws {
         var binds = PostgresBindings()
-        func bind(_ texts: [String]) throws -> String { try binds.append(texts); return "$\(binds.count)::text[]" }
-        try binds.append(collection)
+        func bind(_ texts: [String]) -> String { binds.append(texts); return "$\(binds.count)::text[]" }
+        binds.append(collection)
         let collectionPlaceholder = "$\(binds.count)"
-        try binds.append(revision)
+        binds.append(revision)
         let revisionPlaceholder = "$\(binds.count)::bigint"
-        let fixed = try [b.names, b.display, b.docs, b.indexedNames, b.summaries, b.keywords, b.descriptions, b.searchNames].map(bind)
-        let values = try b.columns.map { try $0.bind(&binds) }
+        let fixed = [b.names, b.display, b.docs, b.indexedNames, b.summaries, b.keywords, b.descriptions, b.searchNames].map(bind)
+        let values = b.columns.map { $0.bind(&binds) }
         let valueNames = DocumentColumns.all.map(\.name)
         let sql = """
             INSERT INTO documents (collection, name, display_name, doc, search, search_name, \(valueNames.joined(separator: ", ")), revision)
