@@ -1,4 +1,5 @@
 public import TrawlCore
+import Synchronization
 
 /// An immutable, searchable picture of one collection: documents in name order (a document's id is
 /// its position, so name order — every sort's last tie-break — is id order), the term dictionary
@@ -23,6 +24,17 @@ public final class CollectionIndex: Sendable {
     let columns: ValueColumns
 
     public var count: Int { documents.count }
+
+    private let graph = Mutex<DependencyGraph?>(nil)
+
+    /// Who requires whom in this picture of the collection: built on first use and kept with it,
+    /// so it is as current as the index (a newer revision is a newer picture with its own graph).
+    public var dependencyGraph: DependencyGraph {
+        if let built = graph.withLock({ $0 }) { return built }
+        let built = DependencyGraph(documents)
+        graph.withLock { $0 = built }
+        return built
+    }
 
     init(
         revision: Int64, createdAt: Int64, names: [String], documents: [PackageDocument], lengths: [UInt32], dictionary: TermDictionary

@@ -21,10 +21,10 @@ import TrawlCore
     }
 
     @Test func requirementNames() {
-        #expect(Requirement.projectName("Flet[all] (>=0.1) ; extra == \"x\"") == "flet")
-        #expect(Requirement.projectName("zope.interface>=5") == "zope-interface")
-        #expect(Requirement.projectName("  requests") == "requests")
-        #expect(Requirement.projectName(">=1") == nil)
+        #expect(RequirementLine.parse("Flet[all] (>=0.1) ; extra == \"x\"")?.name == "flet")
+        #expect(RequirementLine.parse("zope.interface>=5")?.name == "zope-interface")
+        #expect(RequirementLine.parse("  requests")?.name == "requests")
+        #expect(RequirementLine.parse(">=1")?.name == nil)
     }
 
     @Test func classifierPrefixesAreMinimized() {

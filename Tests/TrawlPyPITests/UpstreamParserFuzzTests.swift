@@ -98,7 +98,7 @@ struct UpstreamParserFuzzTests {
             if let version = PEP440Version(text) { _ = version.sortableKey }
             _ = PEP440Version.sortableKey(text)
             _ = PEP440Version.documentFields(text)
-            _ = Requirement.projectName(text)
+            _ = RequirementLine.parse(text)
         }
     }
 }

@@ -11,6 +11,7 @@ import TrawlCore
         a.document.healthScoreBreakdown = ["maintained": HealthRuleResult(points: 20, max: 25, why: "pushed 40 days ago"),
                                            "docs": HealthRuleResult(points: 10, max: 10, why: "has docs")]
         a.document.githubOpenIssues = 7
+        a.document.requiresDist = ["cmp-beta>=1"]
         var b = Fixtures.doc("cmp-beta", summary: "Beta <b>bold</b>", stars: 3, downloads: 10, health: 20, frameworks: ["4.2"], github: false)
         b.document.githubArchived = true
         b.document.classifiers = ["Development Status :: 7 - Inactive"]
@@ -39,6 +40,14 @@ import TrawlCore
             #expect(rows["status"]?[0].contains("archived") == true)
             #expect(rows["status"]?[0].contains("inactive") == true)
             #expect(rows["status"]?[1] == "no")
+            #expect(rows["dependents"] == ["1", "0"], "cmp-alpha requires cmp-beta")
+            // The package API and page say who uses a package in the ecosystem.
+            let beta = try await server.get("/api/v1/django/packages/cmp-beta").json()
+            #expect((beta["dependents"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["cmp-alpha"])
+            let alpha = try await server.get("/api/v1/django/packages/cmp-alpha").json()
+            #expect((alpha["dependencies"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["cmp-beta"])
+            let page = try await server.get("/packages/cmp-beta?collection=django")
+            #expect(page.body.contains("Used by 1 package of this ecosystem"), "\(page.body.prefix(2000))")
         }
     }
 

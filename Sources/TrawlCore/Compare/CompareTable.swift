@@ -34,7 +34,9 @@ public struct CompareTable: Sendable, Equatable, Encodable {
         return out
     }
 
-    public init(_ documents: [PackageDocument]) {
+    /// `graph`: the collection's dependency graph, for the "dependents in the ecosystem" row
+    /// (left out when nil).
+    public init(_ documents: [PackageDocument], graph: DependencyGraph? = nil) {
         packages = documents.map(\.normalizedName)
         names = documents.map(\.name)
         func row(_ key: String, _ label: String, _ cell: (PackageDocument) -> String) -> Row {
@@ -56,6 +58,13 @@ public struct CompareTable: Sendable, Equatable, Encodable {
             },
             row("status", "Archived / inactive") { Self.status($0) },
         ]
+        if let graph {
+            rows.insert(row("dependents", "Used by (this ecosystem)") { d in
+                let edges = graph.dependents(of: d.normalizedName)
+                let conditional = edges.filter { $0.condition != nil }.count
+                return "\(edges.count)" + (conditional > 0 ? " (\(conditional) only with an extra or on some platforms)" : "")
+            }, at: rows.count - 2)
+        }
     }
 
     /// `72/100 — maintained 20/25, …`: the score and every rule's points, largest loss first.

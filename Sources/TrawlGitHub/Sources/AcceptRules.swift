@@ -22,7 +22,7 @@ public struct AcceptRules: Sendable, Equatable {
             case "name-prefix":
                 return PackageName.normalize(name).hasPrefix(project + "-")
             case "requires":
-                return requiresDist.contains { Self.requirementName($0) == project }
+                return requiresDist.contains { RequirementLine.parse($0)?.name == project }
             case "mentions":
                 let words = Set((summary + " " + keywords.joined(separator: " ")).lowercased()
                     .split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }).map { PackageName.normalize(String($0)) })
@@ -41,10 +41,4 @@ public struct AcceptRules: Sendable, Equatable {
         accepts(name: document.name, summary: document.summary, keywords: document.keywords, requiresDist: document.requiresDist)
     }
 
-    /// The normalized name a requirement line starts with (`flet[all]>=0.21; extra == "x"` → `flet`).
-    static func requirementName(_ requirement: String) -> String {
-        let trimmed = requirement.drop { $0 == " " }
-        let name = trimmed.prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }
-        return PackageName.normalize(String(name))
-    }
 }

@@ -1,16 +1,9 @@
 import TrawlCore
 
-/// The project a `requires_dist` entry names: `Flet[all] (>=0.21) ; extra == "x"` → `flet`.
+/// The projects a document's `requires_dist` names: `Flet[all] (>=0.21) ; extra == "x"` → `flet`
+/// (parsed by `RequirementLine`, the one requirement parser).
 enum Requirement {
-    static func projectName(_ requirement: String) -> String? {
-        var name = ""
-        for ch in requirement.drop(while: { $0 == " " }) {
-            if ch.isLetter || ch.isNumber || ch == "-" || ch == "_" || ch == "." { name.append(ch) } else { break }
-        }
-        return name.isEmpty ? nil : PackageName.normalize(name)
-    }
-
     static func names(_ document: PackageDocument) -> Set<String> {
-        Set(document.requiresDist.compactMap(projectName))
+        Set(document.requiresDist.compactMap { RequirementLine.parse($0)?.name })
     }
 }

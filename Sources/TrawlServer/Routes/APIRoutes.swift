@@ -60,6 +60,10 @@ struct APIRoutes: Sendable {
     struct PackageOut: Encodable {
         var collection: String
         var document: PackageDocument
+        /// Packages of this collection that require it ("used by"), and those it requires; a
+        /// `condition` says when a requirement holds only with an extra or on some platforms.
+        var dependents: [DependencyGraph.Edge]
+        var dependencies: [DependencyGraph.Edge]
         var releases: [ReleaseOut]
         var problems: [ProblemOut]
     }
@@ -87,8 +91,10 @@ struct APIRoutes: Sendable {
         }
         let releases = try await state.store.releases(document.normalizedName, collection: collection)
         let problems = try await state.store.problems(collection: collection, package: document.normalizedName)
+        let graph = try await state.dependencyGraph(collection)
         return try JSONOutput.response(PackageOut(
             collection: collection, document: document,
+            dependents: graph.dependents(of: document.normalizedName), dependencies: graph.dependencies(of: document.normalizedName),
             releases: releases.map { .init(version: $0.version, upload_timestamp: $0.uploadTimestamp, yanked: $0.yanked, requires_python: $0.requiresPython) },
             problems: problems.map { .init(kind: $0.kind, message: $0.message, seen_at: $0.seenAt) }))
     }

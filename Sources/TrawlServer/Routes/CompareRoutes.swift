@@ -27,7 +27,8 @@ struct CompareRoutes: Sendable {
             throw APIError.badRequest("A package name is longer than \(RequestLimits.nameCharacters) characters.")
         }
         let found = try await state.store.documents(asked, collection: collection)
-        return (CompareTable(asked.compactMap { found[$0] }), asked.filter { found[$0] == nil })
+        let graph = try await state.dependencyGraph(collection)
+        return (CompareTable(asked.compactMap { found[$0] }, graph: graph), asked.filter { found[$0] == nil })
     }
 
     func api(_ request: Request, collection asked: String) async throws -> Response {

@@ -162,6 +162,21 @@ struct PageRoutes: Sendable {
         context["downloadsMonth"] = PageRenderer.number(d.downloadLastMonth)
         context["downloadsTotal"] = PageRenderer.number(d.downloadTotal)
         context["hasHealth"] = !d.healthScoreBreakdown.isEmpty
+        let graph = try await state.dependencyGraph(collection)
+        func edges(_ list: [DependencyGraph.Edge]) -> [[String: Any]] {
+            list.map { edge in
+                var item: [String: Any] = ["name": edge.name, "url": "/packages/\(Self.pathEscape(edge.name))?collection=\(Self.queryEscape(collection))"]
+                if let condition = edge.condition {
+                    item["condition"] = condition == .extra ? "with an extra" : condition == .platform ? "on some platforms" : "under a marker"
+                }
+                return item
+            }
+        }
+        let dependents = graph.dependents(of: d.normalizedName), dependencies = graph.dependencies(of: d.normalizedName)
+        context["usedBy"] = dependents.isEmpty ? nil : "Used by \(dependents.count) package\(dependents.count == 1 ? "" : "s") of this ecosystem"
+        context["dependents"] = edges(dependents)
+        context["dependencies"] = edges(dependencies)
+        context["hasDependencies"] = !dependencies.isEmpty
         context["healthRules"] = d.healthScoreBreakdown.sorted { $0.key < $1.key }.map {
             // A penalty rule (max 0) shows its deduction alone: "−40", not "-40/0".
             let points = $0.value.max == 0 ? ($0.value.points < 0 ? "−\(-$0.value.points)" : "0") : "\($0.value.points)/\($0.value.max)"

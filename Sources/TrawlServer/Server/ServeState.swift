@@ -41,6 +41,22 @@ struct ServeState: Sendable {
         return try await store.documentCount(collection: collection)
     }
 
+    /// Who requires whom in the collection: the loaded index's graph (built once per revision), or,
+    /// before the index is loaded, one built from the store's documents for this request.
+    func dependencyGraph(_ collection: String) async throws -> DependencyGraph {
+        await index?.catchUpIfChanged()
+        if let loaded = index?.collection(collection) { return loaded.dependencyGraph }
+        var documents: [PackageDocument] = []
+        var cursor: String?
+        while true {
+            let page = try await store.documents(collection: collection, after: cursor, limit: 1_000)
+            documents += page
+            guard page.count == 1_000, let last = page.last else { break }
+            cursor = last.normalizedName
+        }
+        return DependencyGraph(documents)
+    }
+
     /// Searches (in memory when the collection is loaded), turning a field complaint into a 400.
     func search(_ query: SearchQuery, collection: String) async throws -> SearchResults {
         do {

@@ -16,6 +16,10 @@ enum PackageTemplate {
         {{#hasHealth}}<section aria-labelledby="health"><h2 id="health">Health score: {{health}}/100</h2>
         <div class="table-wrap"><table><thead><tr><th scope="col">Rule</th><th scope="col">Points</th><th scope="col">Why</th></tr></thead>
         <tbody>{{#healthRules}}<tr><td>{{rule}}</td><td>{{points}}</td><td>{{why}}</td></tr>{{/healthRules}}</tbody></table></div></section>{{/hasHealth}}
+        {{#usedBy}}<section aria-labelledby="used-by"><h2 id="used-by">{{usedBy}}</h2>
+        <ul class="edges">{{#dependents}}<li><a href="{{url}}">{{name}}</a>{{#condition}} <small>({{condition}})</small>{{/condition}}</li>{{/dependents}}</ul></section>{{/usedBy}}
+        {{#hasDependencies}}<section aria-labelledby="requires"><h2 id="requires">Requires, in this ecosystem</h2>
+        <ul class="edges">{{#dependencies}}<li><a href="{{url}}">{{name}}</a>{{#condition}} <small>({{condition}})</small>{{/condition}}</li>{{/dependencies}}</ul></section>{{/hasDependencies}}
         {{#hasVulnerabilities}}<section aria-labelledby="vulnerabilities"><h2 id="vulnerabilities">Known vulnerabilities</h2>
         <p>The index lists these advisories for version {{version}}.</p>
         <ul>{{#vulnerabilities}}<li>{{#link}}<a href="{{link}}" rel="nofollow noopener noreferrer">{{id}}</a>{{/link}}{{^link}}{{id}}{{/link}}{{#aliases}} ({{aliases}}){{/aliases}}{{#summary}}: {{summary}}{{/summary}}{{#fixedIn}} — fixed in {{fixedIn}}{{/fixedIn}}</li>{{/vulnerabilities}}</ul></section>{{/hasVulnerabilities}}
