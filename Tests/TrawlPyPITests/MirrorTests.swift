@@ -46,7 +46,7 @@ import TrawlCore
 
     @Test func aListingWithNoProjectIsAnError() async throws {
         let fake = try await FakePyPI.start([.init(name: "a")])
-        let http = HTTPFetcher(configuration: .init(retry: RetryPolicy(maxAttempts: 1), requestTimeout: .seconds(5)))
+        let http = HTTPFetcher(configuration: .init(retry: RetryPolicy(maxAttempts: 1), requestTimeout: .seconds(60)))
         let client = PyPIClient(http: http, baseURL: fake.baseURL)
         let answers: [(String, String)] = [
             ("<html><body><h1>Welcome to our proxy</h1><a href=\"/login\">Log in first</a></body></html>", "text/html"),
