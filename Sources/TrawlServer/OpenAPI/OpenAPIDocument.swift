@@ -192,11 +192,25 @@ enum OpenAPIDocument {
                 python_versions: {type: array, items: {type: string}}
                 categories: {type: array, items: {type: string}}
                 score: {type: number}
+            Edge:
+              type: object
+              required: [name]
+              properties:
+                name: {type: string}
+                condition: {type: string, enum: [extra, platform, marker], description: "Absent: always required"}
             PackageResult:
               type: object
-              required: [collection, document, releases, problems]
+              required: [collection, document, dependents, dependencies, releases, problems]
               properties:
                 collection: {type: string}
+                dependents:
+                  description: Packages of this collection that require this one ("used by")
+                  type: array
+                  items: {$ref: "#/components/schemas/Edge"}
+                dependencies:
+                  description: Packages of this collection this one requires
+                  type: array
+                  items: {$ref: "#/components/schemas/Edge"}
                 document:
                   type: object
                   description: The full document (docs/design.md §6 fields)
