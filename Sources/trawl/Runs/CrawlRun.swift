@@ -11,7 +11,7 @@ struct CrawlRun {
     var collection: String { crawler.collection }
 
     func run() async throws -> CrawlSummary {
-        do {
+        try await runtime.closing {
             var resumedProblems = 0
             if crawler.options.enrich {
                 for enricher in crawler.enrichers {
@@ -28,18 +28,12 @@ struct CrawlRun {
             }
             var summary = try await crawler.run()
             summary.problems += resumedProblems
-            try await runtime.shutdown()
             return summary
-        } catch {
-            try? await runtime.shutdown()
-            throw error
         }
     }
 
     /// The enrichers' closing lines (cache use, work left for later).
-    var report: RunReport {
-        crawler.enrichers.map { $0.closingReport() }.reduce(into: RunReport()) { $0.lines += $1.lines; $0.warnings += $1.warnings }
-    }
+    var report: RunReport { CrawlRuntime.report(crawler.enrichers) }
 }
 
 /// A built enrichment over stored documents.
@@ -52,17 +46,8 @@ struct EnrichRun {
     var collection: String { run.collection }
 
     func execute() async throws -> StoredEnrichment.Summary {
-        do {
-            let summary = try await run.run(names: names, limit: limit, counters: runtime.http.counters)
-            try await runtime.shutdown()
-            return summary
-        } catch {
-            try? await runtime.shutdown()
-            throw error
-        }
+        try await runtime.closing { try await run.run(names: names, limit: limit, counters: runtime.http.counters) }
     }
 
-    var report: RunReport {
-        run.enrichers.map { $0.closingReport() }.reduce(into: RunReport()) { $0.lines += $1.lines; $0.warnings += $1.warnings }
-    }
+    var report: RunReport { CrawlRuntime.report(run.enrichers) }
 }

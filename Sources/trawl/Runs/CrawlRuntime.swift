@@ -73,4 +73,20 @@ struct CrawlRuntime {
         try? await store.flushValidators()
         try await http.shutdown()
     }
+
+    /// Runs `body`, then closes the HTTP layer whether it succeeded or threw.
+    func closing<T>(after body: () async throws -> T) async throws -> T {
+        let result: T
+        do { result = try await body() } catch {
+            try? await shutdown()
+            throw error
+        }
+        try await shutdown()
+        return result
+    }
+
+    /// The enrichers' closing lines (cache use, work left for later), in profile order.
+    static func report(_ enrichers: [any Enricher]) -> RunReport {
+        enrichers.map { $0.closingReport() }.reduce(into: RunReport()) { $0.lines += $1.lines; $0.warnings += $1.warnings }
+    }
 }
