@@ -290,7 +290,7 @@ let package = Package(
         .testTarget(
             name: "TrawlServerTests",
             dependencies: [
-                "TrawlServer", "TrawlStore", "TrawlCore", "TestSupport", "trawl",
+                "TrawlServer", "TrawlStore", "TrawlCore", "TrawlPyPI", "TestSupport", "trawl",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -5,6 +5,7 @@ import FoundationXML
 import TestSupport
 import Testing
 import TrawlCore
+import TrawlPyPI
 
 /// Atom feeds of a collection: valid Atom 1.0 (Foundation's parser here; feedparser and a strict
 /// XML parser through the test Python), every field escaped, ids stable between fetches.
@@ -36,9 +37,8 @@ import TrawlCore
                 #expect(reply.headers["content-type"]?.hasPrefix("application/atom+xml") == true)
                 #expect(!reply.body.contains("<script>"), "\(path): markup from a package reached the feed unescaped")
                 let collector = Collector()
-                let parser = XMLParser(data: Data(reply.body.utf8))
-                parser.delegate = collector
-                #expect(parser.parse(), "\(path): not well-formed: \(parser.parserError.map { "\($0)" } ?? "")")
+                let failure = try XMLInput.parse(Array(reply.body.utf8), what: path, delegate: collector)
+                #expect(failure == nil, "\(path): not well-formed: \(failure ?? "")")
                 #expect(collector.entries > 0, "\(path)")
                 #expect(Set(collector.ids).count == collector.ids.count, "\(path): ids are unique")
                 // The hostile summary comes back as text, minus the characters XML cannot carry.

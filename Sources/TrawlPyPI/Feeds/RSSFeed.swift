@@ -16,12 +16,9 @@ public enum RSSFeed {
     /// falling back to the title (`NAME VERSION` or `NAME added to PyPI`).
     public static func parse(_ body: [UInt8], newProjects: Bool) throws -> [FeedItem] {
         let delegate = Collector()
-        let parser: XMLParser
-        do { parser = try XMLInput.parser(body, what: "RSS feed") } catch { throw XMLRPC.Malformed(message: "\(error)") }
-        parser.delegate = delegate
-        guard parser.parse() else {
-            throw XMLRPC.Malformed(message: "RSS feed is not XML: \(parser.parserError.map { "\($0)" } ?? "")")
-        }
+        let failure: String?
+        do { failure = try XMLInput.parse(body, what: "RSS feed", delegate: delegate) } catch { throw XMLRPC.Malformed(message: "\(error)") }
+        if let failure { throw XMLRPC.Malformed(message: "RSS feed is not XML: \(failure)") }
         return delegate.items.compactMap { raw in
             var name: String?
             var version: String?

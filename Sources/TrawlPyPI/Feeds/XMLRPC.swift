@@ -56,12 +56,9 @@ public enum XMLRPC {
     /// Parses a `methodResponse`: the single return value, or throws its fault.
     public static func parseResponse(_ body: [UInt8]) throws -> Value {
         let delegate = ResponseParser()
-        let parser: XMLParser
-        do { parser = try XMLInput.parser(body, what: "XML-RPC answer") } catch { throw Malformed(message: "\(error)") }
-        parser.delegate = delegate
-        guard parser.parse() else {
-            throw Malformed(message: parser.parserError.map { "\($0)" } ?? "not XML")
-        }
+        let failure: String?
+        do { failure = try XMLInput.parse(body, what: "XML-RPC answer", delegate: delegate) } catch { throw Malformed(message: "\(error)") }
+        if let failure { throw Malformed(message: failure) }
         if let fault = delegate.fault {
             let message = fault.structValue?["faultString"]?.string ?? "\(fault)"
             throw Fault(message: message)
