@@ -94,6 +94,7 @@ struct ValueColumns: Sendable {
         case "version_major": Int64(d.versionMajor)
         case "version_minor": Int64(d.versionMinor)
         case "version_bugfix": Int64(d.versionBugfix)
+        case "dependents_count": Int64(d.dependentsCount)
         default: 0
         }
     }

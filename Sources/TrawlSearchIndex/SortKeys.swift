@@ -54,6 +54,7 @@ extension CollectionIndex {
             case .downloads: keys.append(.column(column("download_last_month"), descending: descending))
             case .updated: keys.append(.column(column("upload_timestamp"), descending: descending))
             case .health: keys.append(.column(column("health_score"), descending: descending))
+            case .dependents: keys.append(.column(column("dependents_count"), descending: descending))
             case .newest: keys.append(.column(column("first_seen"), descending: descending))
             case .name: keys.append(.name(descending: descending))
             case .trending:

@@ -50,6 +50,7 @@ enum DocumentColumns {
         integer("download_last_month") { Int64($0.downloadLastMonth) },
         integer("download_total") { Int64($0.downloadTotal) },
         integer("health_score") { Int64($0.healthScore) },
+        integer("dependents_count") { Int64($0.dependentsCount) },
         integer("first_seen") { $0.firstSeen },
         integer("last_synced") { $0.lastSynced },
         integer("version_major") { Int64($0.versionMajor) },

@@ -144,6 +144,14 @@ extension SQLiteStore {
                 CREATE INDEX documents_revision ON documents(collection, revision, name);
                 """)
         }
+        migrator.registerMigration("v4-dependents") { db in
+            // How many packages of the collection require each one: a sort and a health rule.
+            // Documents written before it carry 0 until `DependentsKeeper` settles the collection.
+            try db.execute(sql: """
+                ALTER TABLE documents ADD COLUMN dependents_count INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX documents_dependents ON documents(collection, dependents_count);
+                """)
+        }
         return migrator
     }
 }

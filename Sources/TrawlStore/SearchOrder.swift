@@ -51,6 +51,7 @@ enum SearchOrder {
             case .downloads: column = "d.download_last_month"
             case .updated: column = "d.upload_timestamp"
             case .health: column = "d.health_score"
+            case .dependents: column = "d.dependents_count"
             case .newest: column = "d.first_seen"
             case .trending: column = trendingSQL
             case .name: column = "d.name"

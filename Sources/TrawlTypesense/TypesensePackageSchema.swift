@@ -39,7 +39,7 @@ public enum TypesensePackageSchema {
         for number in [
             "upload_timestamp", "github_stars", "github_watchers", "github_forks", "github_open_issues", "github_updated",
             "download_last_day", "download_last_week", "download_total", "download_updated", "health_score", "first_seen",
-            "last_synced",
+            "last_synced", "dependents_count",
         ] {
             f.append(.init(number, "int64", optional: true))
         }

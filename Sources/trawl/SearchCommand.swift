@@ -8,7 +8,7 @@ struct SearchCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Words to search for (names weigh most, then summary, keywords, description).") var query: [String] = []
     @Option(name: .shortAndLong, help: "Profile key (or TRAWL_DEFAULT_PROFILE).") var profile: String?
-    @Option(name: .long, help: "relevance, stars, downloads, updated, health, name, newest or trending.") var sort: SearchSort = .relevance
+    @Option(name: .long, help: "relevance, stars, downloads, updated, health, name, newest, trending or dependents.") var sort: SearchSort = .relevance
     @Option(name: .long, help: "Results to show (max 250).") var limit: Int = 20
     @Flag(name: .long, help: "Print JSON.") var json = false
 

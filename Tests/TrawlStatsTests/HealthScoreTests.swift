@@ -152,6 +152,26 @@ import TrawlCore
         #expect(score.breakdown["github_issues"]?.why.contains("capped at 100") == true)
     }
 
+    @Test(arguments: [(0, 0), (1, 2), (2, 2), (3, 4), (9, 4), (10, 7), (24, 7), (25, 10), (4_000, 10)])
+    func dependentsBonus(count: Int, expected: Int) {
+        // On a package that missed 30 base points, so the bonus is not trimmed by the cap.
+        let d = PackageDocument(name: "p").with { $0.uploadTimestamp = Self.ago(10); $0.dependentsCount = count }
+        #expect(points(.dependents, d) == expected)
+        let why = HealthScore.compute(d, now: Self.now).breakdown["dependents"]?.why ?? ""
+        #expect(count == 0 ? why.contains("not a penalty") : why.contains("required by \(count == 1 ? "1 package" : "\(count) packages")"), "\(why)")
+    }
+
+    @Test func theDependentsBonusIsTrimmedFirstAtTheCeiling() {
+        // Base 90 + 10 stars points + 10 dependents points: the dependents rule, last, is trimmed.
+        let d = Self.complete { $0.description = String(repeating: "x", count: 1_000); $0.dependentsCount = 30 }
+            .with(Self.github(stars: 2_000, pushedDaysAgo: 400, issues: 2_000))
+        let score = HealthScore.compute(d, now: Self.now)
+        #expect(score.score == 100)
+        #expect(score.breakdown["github_stars"]?.points == 5)
+        #expect(score.breakdown["dependents"]?.points == 5)
+        #expect(score.breakdown["dependents"]?.why.contains("5 of 10 counted") == true)
+    }
+
     @Test func archivedOrLongUnpushedCannotRankHighOnOldStars() {
         let famousButDead = PackageDocument(name: "dead").with {
             $0.uploadTimestamp = Self.ago(1_200)
@@ -186,6 +206,7 @@ import TrawlCore
                 if Bool.random(using: &generator) { d.author = "A" }
                 if Bool.random(using: &generator) { d.license = "MIT" }
                 d.classifiers = Array(repeating: "c", count: Int.random(in: 0...5, using: &generator))
+                d.dependentsCount = Bool.random(using: &generator) ? Int.random(in: 0...40, using: &generator) : 0
                 if Bool.random(using: &generator) {
                     Self.github(stars: Int.random(in: 0...5_000, using: &generator),
                                 pushedDaysAgo: Bool.random(using: &generator) ? Int.random(in: 0...1_500, using: &generator) : nil,

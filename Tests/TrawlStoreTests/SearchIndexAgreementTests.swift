@@ -33,6 +33,7 @@ import TrawlStore
             d.downloadLastMonth = random.below(100_000)
             d.downloadLastWeek = d.downloadLastMonth / 4 + random.below(500)
             d.healthScore = random.below(101)
+            d.dependentsCount = random.below(4) == 0 ? random.below(30) : 0
             d.uploadTimestamp = 1_600_000_000 + Int64(random.below(100_000_000))
             d.firstSeen = 1_700_000_000 + Int64(random.below(1_000))
             d.frameworkVersions = Array(frameworks[random.below(3)...].prefix(1 + random.below(4)))

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Packages side by side — one table for the page, the API and `trawl compare`, so all three show
 /// the same rows in the same order. Each row is one question a reader choosing between packages

@@ -70,6 +70,10 @@ public struct PackageDocument: Codable, Sendable, Equatable {
     public var pypiETag: String = ""
     /// Known vulnerabilities of the current version (from the project JSON; none withdrawn).
     public var vulnerabilities: [Vulnerability] = []
+    /// How many packages of the same collection require this one (`requires_dist`, any extra or
+    /// marker): kept current after every stored batch by `DependentsKeeper`, not by an enricher,
+    /// because it changes when *other* packages change.
+    public var dependentsCount: Int = 0
 
     public init(name: String) {
         self.name = name
@@ -122,6 +126,7 @@ public struct PackageDocument: Codable, Sendable, Equatable {
         case lastSerial = "last_serial"
         case pypiETag = "pypi_etag"
         case vulnerabilities
+        case dependentsCount = "dependents_count"
     }
 
     /// Decodes leniently: a stored document written by an older Trawl lacks newer fields, and
@@ -186,6 +191,7 @@ public struct PackageDocument: Codable, Sendable, Equatable {
         lastSerial = try v(.lastSerial, 0)
         pypiETag = try v(.pypiETag, "")
         vulnerabilities = try v(.vulnerabilities, [])
+        dependentsCount = try v(.dependentsCount, 0)
     }
 }
 

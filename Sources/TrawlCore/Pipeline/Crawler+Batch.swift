@@ -18,6 +18,8 @@ struct PreparedBatch: Sendable {
     var problems: [Problem] = []
     var cleared: [String] = []
     var outcome = BatchOutcome()
+    /// Whether writing it can change who requires whom (a new package, changed requirements).
+    var changesGraph = false
 }
 
 /// What one batch did, added into the run's summary.
@@ -62,8 +64,10 @@ extension Crawler {
     /// batch gives the same result, which is what makes resuming after a kill safe.
     func commit(_ batch: PreparedBatch) async throws -> BatchOutcome {
         var outcome = batch.outcome
-        try await store.upsert(batch.packages, collection: collection)
-        try await publisher?.publish(collection: collection, upserted: batch.packages.map(\.document), removed: [])
+        // The batch with its dependents counts, plus the documents whose count it changed.
+        let packages = try await dependents.settle(batch.packages, changesGraph: batch.changesGraph)
+        try await store.upsert(packages, collection: collection)
+        try await publisher?.publish(collection: collection, upserted: packages.map(\.document), removed: [])
         try await store.clearProblems(packages: batch.cleared, kind: nil, collection: collection)
         try await store.recordProblems(batch.problems, collection: collection)
         outcome.indexed = batch.packages.count
@@ -83,6 +87,7 @@ extension Crawler {
         var packages: [StoredPackage] = []
         var problems: [Problem] = []
         var cleared: [String] = []
+        var changesGraph = false
         for (item, result) in zip(items, results) {
             let key = PackageName.normalize(item.name)
             let old = known[key]
@@ -121,6 +126,7 @@ extension Crawler {
                     guard !claimedBy.isEmpty else { continue }
                 }
                 if let old { package.document.carryEnrichment(from: old) }
+                changesGraph = changesGraph || DependentsKeeper.changesGraph(package.document, previous: old)
                 apply(item, to: &package.document, old: old, now: now)
                 package.document.discoveredBy = Array(Set(package.document.discoveredBy + claimedBy)).sorted()
                 if old == nil && !claimedBy.isEmpty { package.document.firstSeen = now }
@@ -145,7 +151,7 @@ extension Crawler {
             for i in packages.indices { packages[i].document = batch.documents[i] }
         }
 
-        return PreparedBatch(packages: packages, problems: problems, cleared: cleared, outcome: outcome)
+        return PreparedBatch(packages: packages, problems: problems, cleared: cleared, outcome: outcome, changesGraph: changesGraph)
     }
 
     /// Marks a document as this profile's, found by these sources, current as of `now`.

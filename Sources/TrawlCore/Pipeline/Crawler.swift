@@ -17,6 +17,8 @@ public struct Crawler: Sendable {
     /// Where stored changes are mirrored after each write (Typesense when configured); the store
     /// stays the source of truth. Called before a batch's checkpoint, so a resumed run republishes.
     public var publisher: (any Publisher)?
+    /// Keeps `dependents_count` current around every write of this run (`DependentsKeeper`).
+    public let dependents: DependentsKeeper
 
     public init(
         profile: Profile, collection: String, store: any Store, index: any PackageIndex, sources: [any Source],
@@ -33,6 +35,7 @@ public struct Crawler: Sendable {
         self.logger = logger
         self.progress = progress
         self.counters = counters
+        self.dependents = DependentsKeeper(store: store, collection: collection, enrichers: enrichers, logger: logger)
     }
 
     var checkpoints: CrawlCheckpoints { CrawlCheckpoints(collection: collection) }
@@ -342,6 +345,12 @@ public struct Crawler: Sendable {
         let removed = try await store.removeDocuments(confirmed, collection: collection)
         try await store.clearProblems(packages: confirmed, kind: nil, collection: collection)
         try await publisher?.publish(collection: collection, upserted: [], removed: confirmed)
+        // What a removed package required loses a dependent: settle writes exactly those.
+        let recounted = try await dependents.settle([], changesGraph: true, removed: confirmed.map(PackageName.normalize))
+        if !recounted.isEmpty {
+            try await store.upsert(recounted, collection: collection)
+            try await publisher?.publish(collection: collection, upserted: recounted.map(\.document), removed: [])
+        }
         if removed > 0 { logger.info("removed after a confirmed 404", metadata: ["packages": "\(confirmed.joined(separator: ", "))"]) }
         return removed
     }

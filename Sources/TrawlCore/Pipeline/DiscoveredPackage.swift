@@ -63,6 +63,7 @@ extension PackageDocument {
         packageType = old.packageType
         isOfficial = isOfficial || old.isOfficial
         firstSeen = old.firstSeen
+        dependentsCount = old.dependentsCount
         if version == old.version {
             versionMajor = old.versionMajor
             versionMinor = old.versionMinor

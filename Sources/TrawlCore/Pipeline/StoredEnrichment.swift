@@ -54,6 +54,14 @@ public struct StoredEnrichment: Sendable {
             guard missing.isEmpty else { throw NotFound(names: missing, collection: collection) }
             try await enrich(documents, &summary)
         } else {
+            if enrichers.contains(where: { type(of: $0).readsDependents }) {
+                // A whole-collection pass of a rule that reads `dependents_count` recounts first, so
+                // a store written before the counts existed gets them here (the pass rescores).
+                let keeper = DependentsKeeper(store: store, collection: collection, enrichers: [], logger: logger)
+                let recounted = try await keeper.settle([], changesGraph: true)
+                try await store.upsert(recounted, collection: collection)
+                try await publisher?.publish(collection: collection, upserted: recounted.map(\.document), removed: [])
+            }
             var cursor: String?
             while limit.map({ summary.documents < $0 }) ?? true {
                 let size = min(pageSize, (limit ?? Int.max) - summary.documents)

@@ -18,6 +18,11 @@ public protocol Enricher: Sendable {
     /// documents reruns them after it (when the profile lists them). Default: none.
     static var refreshesAfter: [String] { get }
 
+    /// Whether what this enricher writes depends on `dependents_count`. Such an enricher is rerun
+    /// on a document whenever `DependentsKeeper` changes its count (another package started or
+    /// stopped requiring it), so what it wrote never lags behind the count. Default: false.
+    static var readsDependents: Bool { get }
+
     /// Packages of `collection` whose enrichment an earlier run left unfinished (GitHub's budget
     /// spent mid-run): a crawl enriches them again first, since it only enriches what it fetches.
     func unfinished(store: any Store, collection: String) async throws -> [String]
@@ -30,6 +35,7 @@ public protocol Enricher: Sendable {
 extension Enricher {
     public var kind: String { Self.descriptor.kind }
     public static var refreshesAfter: [String] { [] }
+    public static var readsDependents: Bool { false }
     public func unfinished(store: any Store, collection: String) async throws -> [String] { [] }
     public func closingReport() -> RunReport { RunReport() }
 }

@@ -29,7 +29,8 @@ public struct SearchQuery: Sendable, Equatable {
 
 public enum SearchSort: String, Sendable, CaseIterable {
     /// `trending`: last week's downloads ahead of the month's weekly average (growth), then stars.
-    case relevance, stars, downloads, updated, health, name, newest, trending
+    /// `dependents`: how many packages of the collection require the package.
+    case relevance, stars, downloads, updated, health, name, newest, trending, dependents
 }
 
 /// One explicit sort key: a numeric field (see `SearchFields.numeric`), `name`, or `_text_match`.
@@ -65,7 +66,7 @@ public enum SearchFields {
     public static let numeric = [
         "upload_timestamp", "github_stars", "github_updated", "download_last_day", "download_last_week",
         "download_last_month", "download_total", "health_score", "first_seen", "last_synced",
-        "version_major", "version_minor", "version_bugfix",
+        "version_major", "version_minor", "version_bugfix", "dependents_count",
     ]
     public static let flags = ["is_official", "is_verified", "is_new", "yanked", "stale", "has_github"]
     public static let facetable = [

@@ -65,7 +65,7 @@ enum OpenAPIDocument {
                 - {name: q, in: query, description: "Words; typo-tolerant (djnago finds django)", schema: {type: string, maxLength: \(RequestLimits.queryCharacters)}}
                 - name: sort
                   in: query
-                  schema: {type: string, enum: [relevance, stars, downloads, updated, health, name, newest, trending]}
+                  schema: {type: string, enum: [relevance, stars, downloads, updated, health, name, newest, trending, dependents]}
                 - {name: order, in: query, schema: {type: string, enum: [asc, desc]}}
                 - {name: page, in: query, schema: {type: integer, minimum: \(RequestLimits.page.lowerBound), maximum: \(RequestLimits.page.upperBound), default: 1}}
                 - {name: per_page, in: query, schema: {type: integer, minimum: \(RequestLimits.apiPerPage.lowerBound), maximum: \(RequestLimits.apiPerPage.upperBound), default: 20}}
@@ -174,7 +174,7 @@ enum OpenAPIDocument {
                         count: {type: integer, minimum: 0}
             PackageSummary:
               type: object
-              required: [name, normalized_name, version, summary, github_stars, download_last_month, health_score, is_official, is_verified, is_new, upload_timestamp, score]
+              required: [name, normalized_name, version, summary, github_stars, download_last_month, health_score, dependents_count, is_official, is_verified, is_new, upload_timestamp, score]
               properties:
                 name: {type: string}
                 normalized_name: {type: string}
@@ -185,6 +185,7 @@ enum OpenAPIDocument {
                 github_stars: {type: integer}
                 download_last_month: {type: integer}
                 health_score: {type: integer, minimum: 0, maximum: 100}
+                dependents_count: {type: integer, minimum: 0, description: "Packages of the collection that require this one"}
                 is_official: {type: boolean}
                 is_verified: {type: boolean}
                 is_new: {type: boolean}

@@ -111,6 +111,8 @@ struct PackageSummary: Encodable, Sendable {
     var github_stars: Int
     var download_last_month: Int
     var health_score: Int
+    /// Packages of the collection that require this one.
+    var dependents_count: Int
     var is_official: Bool
     var is_verified: Bool
     var is_new: Bool
@@ -129,6 +131,7 @@ struct PackageSummary: Encodable, Sendable {
         github_stars = d.githubStars
         download_last_month = d.downloadLastMonth
         health_score = d.healthScore
+        dependents_count = d.dependentsCount
         is_official = d.isOfficial
         is_verified = d.isVerified
         is_new = d.isNew

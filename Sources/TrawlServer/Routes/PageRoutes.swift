@@ -14,7 +14,7 @@ struct PageRoutes: Sendable {
     ]
     static let sortLabels: [(SearchSort, String)] = [
         (.relevance, "Relevance"), (.downloads, "Downloads"), (.stars, "Stars"), (.health, "Health"),
-        (.updated, "Recently released"), (.newest, "Newest"), (.trending, "Trending"), (.name, "Name"),
+        (.updated, "Recently released"), (.newest, "Newest"), (.trending, "Trending"), (.dependents, "Most used"), (.name, "Name"),
     ]
     static let perPage = 20
 

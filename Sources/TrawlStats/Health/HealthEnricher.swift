@@ -7,6 +7,8 @@ public import TrawlCore
 public struct HealthEnricher: Enricher {
     public static let descriptor = PluginDescriptor(kind: "health", summary: "an explainable 0-100 health score (docs/health-score.md)")
     public static let ownedFields = ["health_score", "health_score_breakdown"]
+    /// The dependents rule reads `dependents_count`.
+    public static var readsDependents: Bool { true }
 
     public init(options: PluginOptions, context: PluginContext) throws {}
 

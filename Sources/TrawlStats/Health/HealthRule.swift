@@ -1,5 +1,5 @@
 /// The rules of the health score, by the key they have in `health_score_breakdown`. The base rules'
-/// maxima add up to 100; the GitHub rules are a bonus that can only fill points missed elsewhere
+/// maxima add up to 100; the GitHub rules and the dependents rule are a bonus that can only fill points missed elsewhere
 /// (the score is capped at 100), so a package without GitHub data loses nothing. The penalty rules
 /// (declared inactive or planning, known vulnerabilities) have a maximum of 0 and take points away;
 /// the score never goes below 0.
@@ -16,6 +16,7 @@ public enum HealthRule: String, Sendable, CaseIterable {
     case githubStars = "github_stars"
     case githubActivity = "github_activity"
     case githubIssues = "github_issues"
+    case dependents
     case developmentStatus = "development_status"
     case vulnerabilities
 
@@ -28,13 +29,14 @@ public enum HealthRule: String, Sendable, CaseIterable {
         case .author, .license, .classifiers: 10
         case .githubStars: 10
         case .githubActivity, .githubIssues: 5
+        case .dependents: 10
         case .developmentStatus, .vulnerabilities: 0
         }
     }
 
     public var isBonus: Bool {
         switch self {
-        case .githubStars, .githubActivity, .githubIssues: true
+        case .githubStars, .githubActivity, .githubIssues, .dependents: true
         default: false
         }
     }

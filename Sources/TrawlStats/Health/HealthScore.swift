@@ -28,6 +28,7 @@ public struct HealthScore: Sendable, Equatable {
             (.githubStars, HealthRules.githubStars(document, now: now)),
             (.githubActivity, HealthRules.githubActivity(document, now: now)),
             (.githubIssues, HealthRules.githubIssues(document, now: now)),
+            (.dependents, HealthRules.dependents(document)),
         ]
         let basePoints = base.values.reduce(0) { $0 + $1.points }
         capBonus(&bonus, room: HealthRule.ceiling - basePoints)

@@ -168,6 +168,11 @@ enum PostgresMigrations {
             "ALTER TABLE documents ADD COLUMN revision BIGINT NOT NULL DEFAULT 0",
             "CREATE INDEX documents_revision ON documents (collection, revision, name)",
         ]),
+        // How many packages of the collection require each one: a sort and a health rule.
+        ("v4-dependents", [
+            "ALTER TABLE documents ADD COLUMN dependents_count BIGINT NOT NULL DEFAULT 0",
+            "CREATE INDEX documents_dependents ON documents (collection, dependents_count)",
+        ]),
     ]
 
     static func migrate(_ client: PostgresClient, logger: Logger) async throws -> PostgresFeatures {
