@@ -1,5 +1,6 @@
-"""Headless Chromium against `trawl serve`: screenshots of home, results and a package page at
-desktop and phone widths, and proof that a package's injected script did not run.
+"""Headless Chromium against `trawl serve`: screenshots of home, results, a package page and the
+compare page at desktop and phone widths; proof that a package's injected script did not run (on
+its page and on the compare page); the Atom feeds load in the browser with their entries.
 
 usage: screenshots.py CHROMIUM BASE_URL OUTPUT_DIR
 """
@@ -13,7 +14,9 @@ PAGES = {
     "results": "/?collection=django&q=djnago+rest&sort=stars&framework_version=5.0",
     "package": "/packages/djangorestframework?collection=django",
     "evil": "/packages/django-evil?collection=django",
+    "compare": "/compare?collection=django&p=djangorestframework&p=django-filter&p=django-evil",
 }
+FEEDS = ["/feeds/django/new.atom", "/feeds/django/releases.atom", "/feeds/django/search.atom?q=django"]
 
 
 def chromium(binary, *args):
@@ -46,7 +49,22 @@ def main():
     if "<script" in dom:
         print("FAILED: a script element reached the DOM", file=sys.stderr)
         sys.exit(1)
-    print(f"chromium: {len(PAGES) * len(SIZES)} screenshots in {out}; injected script did not run")
+    # The compare page shows the three packages as columns, and the evil summary stays text there too.
+    dom = chromium(binary, "--virtual-time-budget=3000", "--dump-dom", base + PAGES["compare"]).stdout
+    for name in ("djangorestframework", "django-filter", "django-evil", "Health score"):
+        if name not in dom:
+            print(f"FAILED: the compare page lacks {name!r}:\n" + dom[:800], file=sys.stderr)
+            sys.exit(1)
+    if "PWNED</title>" in dom or "<title>PWNED" in dom or "<script" in dom:
+        print("FAILED: injected script reached the compare page", file=sys.stderr)
+        sys.exit(1)
+    # The feeds load in the browser as XML documents with their entries.
+    for feed in FEEDS:
+        dom = chromium(binary, "--virtual-time-budget=2000", "--dump-dom", base + feed).stdout
+        if "<entry" not in dom and "&lt;entry" not in dom:
+            print(f"FAILED: {feed} did not load as a feed in Chromium:\n" + dom[:800], file=sys.stderr)
+            sys.exit(1)
+    print(f"chromium: {len(PAGES) * len(SIZES)} screenshots in {out}; injected script did not run; {len(FEEDS)} feeds load")
 
 
 if __name__ == "__main__":

@@ -48,10 +48,10 @@ public struct CompareTable: Sendable, Equatable, Encodable {
             row("framework_versions", "Framework versions") { $0.frameworkVersions.isEmpty ? "–" : $0.frameworkVersions.joined(separator: ", ") },
             row("python_versions", "Python versions") { $0.pythonVersions.isEmpty ? "–" : $0.pythonVersions.joined(separator: ", ") },
             row("license", "License") { $0.license.isEmpty ? "–" : String($0.license.prefix(80)) },
-            row("github_stars", "GitHub stars") { $0.githubURL.isEmpty ? "–" : String($0.githubStars) },
+            row("github_stars", "GitHub stars") { $0.githubURL.isEmpty ? "–" : Self.count($0.githubStars) },
             row("github_updated", "Last push") { $0.githubURL.isEmpty ? "–" : Self.date($0.githubUpdated) },
-            row("github_open_issues", "Open issues") { $0.githubURL.isEmpty ? "–" : String($0.githubOpenIssues) },
-            row("download_last_month", "Downloads last month") { String($0.downloadLastMonth) },
+            row("github_open_issues", "Open issues") { $0.githubURL.isEmpty ? "–" : Self.count($0.githubOpenIssues) },
+            row("download_last_month", "Downloads last month") { Self.count($0.downloadLastMonth) },
             row("health_score", "Health score") { Self.health($0) },
             row("vulnerabilities", "Known vulnerabilities") { d in
                 d.vulnerabilities.isEmpty ? "none" : "\(d.vulnerabilities.count): " + d.vulnerabilities.map(\.id).joined(separator: ", ")
@@ -65,6 +65,17 @@ public struct CompareTable: Sendable, Equatable, Encodable {
                 return "\(edges.count)" + (conditional > 0 ? " (\(conditional) only with an extra or on some platforms)" : "")
             }, at: rows.count - 2)
         }
+    }
+
+    /// `1,234,567`: counts read at a glance across columns (digits grouped by three, locale-free).
+    static func count(_ n: Int) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return (n < 0 ? "-" : "") + out
     }
 
     /// `72/100 — maintained 20/25, …`: the score and every rule's points, largest loss first.
