@@ -72,6 +72,12 @@ struct ProfilesCommand: AsyncParsableCommand {
             for (field, spec) in summary.schedule.sorted(by: { $0.key < $1.key }) {
                 print("  \(field): \(spec.isEmpty ? "disabled" : spec)")
             }
+            if !summary.notify.isEmpty {
+                print("notify:")
+                for target in summary.notify {
+                    print("  - \(target.url)  events \(target.events.joined(separator: ", "))  secret from $\(target.secretEnv)")
+                }
+            }
         }
     }
 
@@ -118,6 +124,19 @@ struct ProfileSummary: Encodable {
     var sources: [[String: String]]
     var enrichers: [String]
     var schedule: [String: String]
+    /// Webhook receivers, by URL without credentials and the *name* of their secret's variable.
+    var notify: [Notify]
+
+    struct Notify: Encodable {
+        var url: String
+        var events: [String]
+        var secretEnv: String
+
+        enum CodingKeys: String, CodingKey {
+            case url, events
+            case secretEnv = "secret_env"
+        }
+    }
 
     init(_ p: Profile) {
         key = p.key
@@ -132,6 +151,7 @@ struct ProfileSummary: Encodable {
         }
         enrichers = p.enrichers.map(\.kind)
         schedule = Dictionary(uniqueKeysWithValues: ProfileSchedule.fieldNames.map { ($0, p.schedule[field: $0]?.description ?? "") })
+        notify = p.notify.map { Notify(url: $0.receiver, events: $0.events.map(\.rawValue), secretEnv: $0.secretEnv) }
     }
 
     static func text(_ value: OptionValue) -> String {

@@ -49,6 +49,27 @@ import Testing
         #expect(result.stdout.contains("Flask Here"), "\(result.stdout)\(result.stderr)")
     }
 
+    @Test func validateReportsABadNotifyEntryAtItsLineWithExit2() async throws {
+        let dir = TrawlProcess.temporaryDirectory()
+        let head = "key: hooks\nname: Hooks\nsources:\n  - kind: pypi-names\n    names: [\"hooks-*\"]\n"
+        try write(head + "notify:\n  - url: https://hooks.example/in\n    events: [new, removed]\n    secret_env: HOOK_SECRET\n", to: "bad.yaml", in: dir)
+        let file = dir.appendingPathComponent("bad.yaml").path
+        let result = try await TrawlProcess.run(["profiles", "validate", file])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("\(file):8: unknown notify event 'removed'; allowed events: new, release"), "\(result.stderr)")
+
+        try write(head + "notify:\n  - url: https://user:pw-not-shown@hooks.example/in\n    secret_env: HOOK_SECRET\n", to: "hooks.yaml", in: dir)
+        try FileManager.default.removeItem(atPath: file)
+        let valid = try await TrawlProcess.run(["profiles", "validate", dir.appendingPathComponent("hooks.yaml").path])
+        #expect(valid.status == 0, "\(valid.stderr)")
+        let shown = try await TrawlProcess.run(["profiles", "show", "hooks", "--profiles-dir", dir.path])
+        #expect(shown.status == 0, "\(shown.stderr)")
+        #expect(shown.stdout.contains("https://hooks.example/in  events new, release  secret from $HOOK_SECRET"), "\(shown.stdout)")
+        let json = try await TrawlProcess.run(["profiles", "show", "hooks", "--json", "--profiles-dir", dir.path])
+        #expect(json.stdout.contains("\"secret_env\" : \"HOOK_SECRET\""), "\(json.stdout)")
+        #expect(!(shown.stdout + json.stdout).contains("pw-not-shown"))
+    }
+
     @Test func validateReportsFileLineAndAllowedValuesWithExit2() async throws {
         let dir = TrawlProcess.temporaryDirectory()
         try write("key: x\nname: X\nsources:\n  - kind: pypi-clasifiers\n    classifiers: [\"A :: B\"]\n", to: "bad.yaml", in: dir)

@@ -9,13 +9,15 @@ public struct Profile: Sendable, Equatable {
     public var categories: [String: CategoryRule]
     public var types: [String: CategoryRule]
     public var schedule: ProfileSchedule
+    /// Webhook receivers told about new packages and releases (empty: nobody is notified).
+    public var notify: [NotifyTarget]
     /// Where the profile came from, for `profiles list` and for error messages.
     public var origin: ProfileOrigin
 
     public init(
         key: String, name: String, description: String = "", sources: [PluginSpec], enrichers: [PluginSpec],
         categories: [String: CategoryRule] = [:], types: [String: CategoryRule] = [:],
-        schedule: ProfileSchedule = .defaults, origin: ProfileOrigin
+        schedule: ProfileSchedule = .defaults, notify: [NotifyTarget] = [], origin: ProfileOrigin
     ) {
         self.key = key
         self.name = name
@@ -25,6 +27,7 @@ public struct Profile: Sendable, Equatable {
         self.categories = categories
         self.types = types
         self.schedule = schedule
+        self.notify = notify
         self.origin = origin
     }
 

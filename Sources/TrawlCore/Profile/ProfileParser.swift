@@ -4,7 +4,7 @@ import Yams
 /// Turns one profile file into a `Profile`, collecting every problem with its line instead of
 /// stopping at the first, so one `validate` run shows the whole list.
 public struct ProfileParser: Sendable {
-    public static let topLevelFields = ["key", "name", "description", "sources", "enrichers", "categories", "types", "schedule"]
+    public static let topLevelFields = ["key", "name", "description", "sources", "enrichers", "categories", "types", "schedule", "notify"]
     /// `[a-z0-9-]+`, not starting with `-`: the key names collections and URLs.
     static func isValidKey(_ key: String) -> Bool {
         guard let first = key.unicodeScalars.first, first != "-" else { return false }
@@ -69,11 +69,12 @@ public struct ProfileParser: Sendable {
         let categories = parseCategories(fields["categories"], field: "categories", ctx: &ctx)
         let types = parseCategories(fields["types"], field: "types", ctx: &ctx)
         let schedule = parseSchedule(fields["schedule"], ctx: &ctx)
+        let notify = parseNotify(fields["notify"], ctx: &ctx)
 
         guard ctx.issues.isEmpty, let key, let name else { return (nil, ctx.issues) }
         let profile = Profile(
             key: key, name: name, description: description, sources: sources, enrichers: enrichers,
-            categories: categories, types: types, schedule: schedule,
+            categories: categories, types: types, schedule: schedule, notify: notify,
             origin: ProfileOrigin(path: path, layer: layer))
         return (profile, [])
     }
