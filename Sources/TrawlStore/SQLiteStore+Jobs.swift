@@ -57,6 +57,23 @@ extension SQLiteStore {
         }
     }
 
+    public func enqueue(_ jobs: [NewJob], now: Int64) async throws -> Int {
+        guard !jobs.isEmpty else { return 0 }
+        return try await immediate { db in
+            var added = 0
+            for job in jobs {
+                try db.execute(
+                    sql: """
+                        INSERT OR IGNORE INTO jobs (kind, profile, arguments, unique_key, status, attempts, max_attempts, run_at, created_at)
+                        VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?)
+                        """,
+                    arguments: [job.kind, job.profile, job.arguments, job.uniqueKey, job.maxAttempts, job.runAt ?? now, now])
+                added += db.changesCount
+            }
+            return added
+        }
+    }
+
     public func claimJob(worker: String, kinds: [String]?, lease: Int64, now: Int64) async throws -> ClaimedJob? {
         try await immediate { db in
             // A job whose worker died after its last attempt goes to the dead letters, not round again.

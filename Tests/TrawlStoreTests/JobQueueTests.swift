@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import Testing
 import TrawlCore
 @testable import TrawlStore
@@ -199,6 +200,40 @@ import TrawlCore
         #expect(try await store.job(stubborn)?.lastError?.contains("hard time limit") == true)
     }
 
+    @Test(arguments: StoreKind.allCases) func aBatchIsEnqueuedAtOnceSkippingKnownKeys(_ kind: StoreKind) async throws {
+        guard let fixture = try await StoreFixture.make(kind) else { return }
+        let q = fixture.store
+        try await q.enqueue(NewJob(kind: JobKind.notify, uniqueKey: "notify:b"), now: 1)
+        let batch = ["a", "b", "c", "a"].map { NewJob(kind: JobKind.notify, profile: "plone", arguments: #"{"k":"\#($0)"}"#, uniqueKey: "notify:\($0)", maxAttempts: 8) }
+        #expect(try await q.enqueue(batch, now: 2) == 2, "b was queued before, a is repeated in the batch")
+        #expect(try await q.enqueue([NewJob](), now: 3) == 0)
+        let jobs = try await q.jobs(status: .pending, limit: 10)
+        #expect(Set(jobs.compactMap(\.uniqueKey)) == ["notify:a", "notify:b", "notify:c"])
+        #expect(jobs.first { $0.uniqueKey == "notify:c" }?.maxAttempts == 8)
+    }
+
+    /// Webhook deliveries run in a lane of their own: the general runners never claim them, so a
+    /// receiver that hangs cannot hold a runner a crawl needs.
+    @Test func deliveriesAreClaimedOnlyByTheDeliveryLane() async throws {
+        guard let fixture = try await StoreFixture.make(.sqlite) else { return }
+        let queue = ClaimRecorder(fixture.store)
+        var handlers = JobHandlers()
+        handlers.register(JobKind.notify) { _ in }
+        handlers.register(JobKind.fullFetch) { _ in }
+        handlers.register(JobKind.pollFeeds) { _ in }
+        for kind in [JobKind.notify, JobKind.fullFetch, JobKind.notify, JobKind.pollFeeds] { try await fixture.store.enqueue(NewJob(kind: kind), now: 0) }
+        let worker = QueueWorker(
+            queue: queue, handlers: handlers,
+            configuration: .init(concurrency: 2, idlePoll: .milliseconds(20), once: true, schedule: false, backoff: JobBackoff(base: 0)),
+            logger: { var logger = Logger(label: "test"); logger.logLevel = .critical; return logger }())
+        let summary = try await worker.run()
+        #expect(summary.completed == 4)
+        let claims = queue.claims
+        #expect(claims.filter { $0.kind == JobKind.notify }.count == 2)
+        #expect(claims.allSatisfy { ($0.kind == JobKind.notify) == ($0.kinds == [JobKind.notify]) }, "\(claims)")
+        #expect(claims.contains { !$0.kinds.contains(JobKind.notify) && $0.kinds.contains(JobKind.fullFetch) })
+    }
+
     @Test func scheduleSlotsFollowTheProfiles() throws {
         var profile = Profile(key: "flet", name: "Flet", sources: [], enrichers: [], origin: ProfileOrigin(path: "t", layer: .dropIn))
         profile.schedule = .defaults
@@ -238,3 +273,35 @@ import TrawlCore
 
 /// An ordinary (retryable) failure.
 struct Flaky: Error {}
+
+/// A queue that records which kinds each successful claim asked for.
+final class ClaimRecorder: JobQueue, Sendable {
+    let base: any Store
+    private let recorded = Mutex<[(kinds: [String], kind: String)]>([])
+
+    init(_ base: any Store) { self.base = base }
+
+    var claims: [(kinds: [String], kind: String)] { recorded.withLock { $0 } }
+
+    func claimJob(worker: String, kinds: [String]?, lease: Int64, now: Int64) async throws -> ClaimedJob? {
+        let job = try await base.claimJob(worker: worker, kinds: kinds, lease: lease, now: now)
+        if let job { recorded.withLock { $0.append((kinds ?? [], job.kind)) } }
+        return job
+    }
+
+    func enqueue(_ job: NewJob, now: Int64) async throws -> Int64? { try await base.enqueue(job, now: now) }
+    func enqueue(_ jobs: [NewJob], now: Int64) async throws -> Int { try await base.enqueue(jobs, now: now) }
+    func renewLease(job: Int64, worker: String, lease: Int64, now: Int64) async throws -> Bool {
+        try await base.renewLease(job: job, worker: worker, lease: lease, now: now)
+    }
+    func completeJob(_ job: Int64, worker: String, now: Int64) async throws -> Bool { try await base.completeJob(job, worker: worker, now: now) }
+    func failJob(_ job: Int64, worker: String, error: String, retryAt: Int64?, now: Int64) async throws -> JobStatus? {
+        try await base.failJob(job, worker: worker, error: error, retryAt: retryAt, now: now)
+    }
+    func job(_ id: Int64) async throws -> JobRecord? { try await base.job(id) }
+    func jobs(status: JobStatus?, limit: Int) async throws -> [JobRecord] { try await base.jobs(status: status, limit: limit) }
+    func jobCounts() async throws -> [JobCount] { try await base.jobCounts() }
+    func purgeJobs(statuses: [JobStatus]) async throws -> Int { try await base.purgeJobs(statuses: statuses) }
+    func workerHeartbeat(_ worker: WorkerInfo) async throws { try await base.workerHeartbeat(worker) }
+    func workers(seenSince since: Int64) async throws -> [WorkerInfo] { try await base.workers(seenSince: since) }
+}

@@ -18,6 +18,8 @@ public struct JobLimits: Sendable, Equatable {
         JobKind.enrichDownloads: JobLimits(soft: .seconds(1800), hard: .seconds(2100)),
         JobKind.refreshProfile: JobLimits(soft: .seconds(7200), hard: .seconds(9000)),
         JobKind.fullFetch: JobLimits(soft: .seconds(21600), hard: .seconds(25200)),
+        // One POST with a 10 s deadline: anything longer is a hung connection, not a slow receiver.
+        JobKind.notify: JobLimits(soft: .seconds(30), hard: .seconds(45)),
     ]
 
     /// Anything not listed above.

@@ -24,6 +24,11 @@ public enum JobSchedule {
     /// own so they never queue behind a full crawl, a GitHub refresh or a downloads run.
     public static let fastKinds = [JobKind.pollFeeds, JobKind.updateProject, JobKind.inspectProject]
 
+    /// Job kinds that talk to receivers outside Trawl (webhooks): a worker runs them only in a lane of
+    /// their own, so a slow or failing receiver never holds a runner a crawl needs, and a long crawl
+    /// never holds back a delivery.
+    public static let deliveryKinds = [JobKind.notify]
+
     /// The jobs due in the minute containing `date` (UTC).
     public static func due(_ profiles: [Profile], at date: Date) -> [NewJob] {
         var jobs: [NewJob] = []

@@ -32,14 +32,18 @@ public struct QueueWorker: Sendable {
         /// Whether one extra runner claims only `JobSchedule.fastKinds` (feed polls, single-project
         /// updates), beside the `concurrency` runners that claim any kind.
         public var fastLane: Bool
+        /// Whether `JobSchedule.deliveryKinds` (webhooks) run in one runner of their own instead of in
+        /// the `concurrency` runners (which then never claim them).
+        public var deliveryLane: Bool
 
         public init(
             id: String = QueueWorker.makeID(), profiles: [Profile] = [], concurrency: Int = 1, lease: Int64 = 60,
             idlePoll: Duration = .seconds(1), once: Bool = false, schedule: Bool = true, scheduleAt: Date? = nil,
             limits: [String: JobLimits] = JobLimits.defaults, backoff: JobBackoff = JobBackoff(), maxAttempts: Int = 5,
-            fastLane: Bool = true, scope: (@Sendable ([Profile]) async throws -> [Profile])? = nil
+            fastLane: Bool = true, deliveryLane: Bool = true, scope: (@Sendable ([Profile]) async throws -> [Profile])? = nil
         ) {
             self.fastLane = fastLane
+            self.deliveryLane = deliveryLane
             self.scope = scope
             self.id = id
             self.profiles = profiles
@@ -115,8 +119,15 @@ public struct QueueWorker: Sendable {
                     }
                 }
             }
-            for _ in 0..<configuration.concurrency {
-                group.addTask { try await runnerLoop(tally, kinds: handlers.kinds) }
+            // The delivery lane: webhooks only, and only there, so a receiver that times out holds
+            // one runner of its own rather than one a crawl is waiting for.
+            let delivery = configuration.deliveryLane ? handlers.kinds.filter(JobSchedule.deliveryKinds.contains) : []
+            let general = handlers.kinds.filter { !delivery.contains($0) }
+            for _ in 0..<configuration.concurrency where !general.isEmpty {
+                group.addTask { try await runnerLoop(tally, kinds: general) }
+            }
+            if !delivery.isEmpty {
+                group.addTask { try await runnerLoop(tally, kinds: delivery) }
             }
             // The fast lane: one more runner that claims only short freshness jobs, so a release is
             // picked up while every other runner is busy with a long job.

@@ -10,6 +10,10 @@ public protocol JobQueue: Sendable {
     /// however many workers try).
     @discardableResult
     func enqueue(_ job: NewJob, now: Int64) async throws -> Int64?
+    /// Adds several jobs in one transaction where the store has them (a crawl batch's webhook
+    /// events); a job whose `uniqueKey` was enqueued before is skipped. Returns how many were added.
+    @discardableResult
+    func enqueue(_ jobs: [NewJob], now: Int64) async throws -> Int
     /// Claims the oldest runnable job (pending, failed and due, or running with an expired lease)
     /// of one of `kinds` (all kinds when nil) for `lease` seconds. Counts an attempt.
     func claimJob(worker: String, kinds: [String]?, lease: Int64, now: Int64) async throws -> ClaimedJob?
@@ -37,6 +41,16 @@ public protocol JobQueue: Sendable {
     func workers(seenSince since: Int64) async throws -> [WorkerInfo]
 }
 
+extension JobQueue {
+    /// One insert per job, for queues without a batch insert of their own.
+    @discardableResult
+    public func enqueue(_ jobs: [NewJob], now: Int64) async throws -> Int {
+        var added = 0
+        for job in jobs where try await enqueue(job, now: now) != nil { added += 1 }
+        return added
+    }
+}
+
 /// The kinds of job the worker knows. Stored as text, so a store keeps any kind it is given.
 public enum JobKind {
     public static let inspectProject = "inspect_project"
@@ -46,7 +60,9 @@ public enum JobKind {
     public static let refreshProfile = "refresh_profile"
     public static let fullFetch = "full_fetch"
     public static let enrichDownloads = "enrich_downloads"
-    public static let all = [inspectProject, updateProject, updateGitHub, pollFeeds, refreshProfile, fullFetch, enrichDownloads]
+    /// One webhook delivery: an event of a crawl for one receiver of the profile's `notify:`.
+    public static let notify = "notify"
+    public static let all = [inspectProject, updateProject, updateGitHub, pollFeeds, refreshProfile, fullFetch, enrichDownloads, notify]
 }
 
 public enum JobStatus: String, Sendable, Codable, CaseIterable {

@@ -14,6 +14,24 @@ extension PostgresStore {
         ).first.map { try $0.decode(Int64.self) }
     }
 
+    public func enqueue(_ jobs: [NewJob], now: Int64) async throws -> Int {
+        guard !jobs.isEmpty else { return 0 }
+        let logger = self.logger
+        return try await transaction { db in
+            var added = 0
+            for job in jobs {
+                added += try await db.rows(
+                    """
+                    INSERT INTO jobs (kind, profile, arguments, unique_key, status, attempts, max_attempts, run_at, created_at)
+                    VALUES (\(job.kind), \(job.profile), \(job.arguments), \(job.uniqueKey), 'pending', 0, \(job.maxAttempts), \(job.runAt ?? now), \(now))
+                    ON CONFLICT (unique_key) DO NOTHING RETURNING id
+                    """, logger: logger
+                ).count
+            }
+            return added
+        }
+    }
+
     public func claimJob(worker: String, kinds: [String]?, lease: Int64, now: Int64) async throws -> ClaimedJob? {
         if let kinds, kinds.isEmpty { return nil }
         let allKinds = kinds == nil
