@@ -67,6 +67,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
+                // HMAC-SHA256 webhook signatures and SHA-256 event ids.
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),
@@ -271,7 +273,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TrawlPyPITests",
-            dependencies: ["TrawlPyPI", "TrawlCore", "TrawlStore", "TestSupport"],
+            dependencies: ["TrawlPyPI", "TrawlCore", "TrawlStore", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
         // Runs the built `trawl` binary as a user would: exit codes, output, environment.

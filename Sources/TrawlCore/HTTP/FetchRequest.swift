@@ -13,12 +13,17 @@ public struct FetchRequest: Sendable {
     public var timeout: Duration?
     /// Overrides `Upstream.maxBodyBytes` (the simple index's root listing is far larger than any project).
     public var maxBodyBytes: Int?
+    /// Whether 3xx answers are followed. Off for webhooks: a redirected POST may turn into a GET (a
+    /// 2xx that delivered nothing) or carry the signature somewhere else, so a 3xx is returned as is.
+    public var followRedirects: Bool
 
     public init(
         _ url: String, method: Method = .GET, upstream: Upstream, headers: [(name: String, value: String)] = [],
-        body: [UInt8]? = nil, validators: ValidatorMode = .off, timeout: Duration? = nil, maxBodyBytes: Int? = nil
+        body: [UInt8]? = nil, validators: ValidatorMode = .off, timeout: Duration? = nil, maxBodyBytes: Int? = nil,
+        followRedirects: Bool = true
     ) {
         self.maxBodyBytes = maxBodyBytes
+        self.followRedirects = followRedirects
         self.url = url
         self.method = method
         self.upstream = upstream

@@ -159,7 +159,7 @@ public final class HTTPFetcher: Sendable {
             let timeout = request.timeout ?? configuration.requestTimeout
             response = try await client.execute(http, timeout: .nanoseconds(Int64(timeout.nanoseconds)), logger: nil)
             let code = Int(response.status.code)
-            guard [301, 302, 303, 307, 308].contains(code), let location = response.headers.first(name: "Location"),
+            guard request.followRedirects, [301, 302, 303, 307, 308].contains(code), let location = response.headers.first(name: "Location"),
                 let next = URL(string: location, relativeTo: URL(string: url))?.absoluteURL,
                 next.scheme == "http" || next.scheme == "https"
             else { break }

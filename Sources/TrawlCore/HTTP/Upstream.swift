@@ -1,6 +1,8 @@
 /// The services Trawl talks to. Each has its own politeness limits and request counter.
 public enum Upstream: String, Sendable, CaseIterable, Codable, Hashable {
     case pypi, github, clickhouse, pypistats, typesense, other
+    /// Receivers of a profile's `notify:` webhooks (delivered by the worker's `notify` jobs).
+    case webhook
 
     /// docs/design.md §3 politeness: at most this many requests in flight per host.
     public var defaultConcurrency: Int {
@@ -11,6 +13,7 @@ public enum Upstream: String, Sendable, CaseIterable, Codable, Hashable {
         case .pypistats: 1
         case .typesense: 8
         case .other: 8
+        case .webhook: 4
         }
     }
 
@@ -41,6 +44,8 @@ public enum Upstream: String, Sendable, CaseIterable, Codable, Hashable {
         case .pypistats: 4 << 20
         case .typesense: 64 << 20
         case .other: 16 << 20
+        // A receiver's answer is only read for its status; anything larger is not a webhook answer.
+        case .webhook: 64 << 10
         }
     }
 }
