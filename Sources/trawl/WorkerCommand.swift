@@ -20,6 +20,9 @@ struct WorkerCommand: AsyncParsableCommand {
             Feed polls run three times a minute (at :00, :20 and :40) so a release is searchable within a minute, and \
             one runner beside the --concurrency ones takes only feed polls and single-project updates, so they never \
             wait behind a full crawl, a GitHub refresh or a downloads run.
+            Webhook deliveries (notify jobs, queued by crawls of profiles with `notify:`) run in one more runner of \
+            their own and only there, so a failing receiver never holds up a crawl; each is one signed POST, retried \
+            with the same backoff up to 8 attempts. The secret is read from the variable the profile's secret_env names.
             Which profiles: those named with -p; without -p, those whose collection already exists in the store \
             (checked again each minute). A profile with no collection is never crawled unless it is named. --once: enqueue what is due now, run until nothing is runnable, exit.
             """)

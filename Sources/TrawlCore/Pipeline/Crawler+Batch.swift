@@ -17,6 +17,8 @@ struct PreparedBatch: Sendable {
     var packages: [StoredPackage] = []
     var problems: [Problem] = []
     var cleared: [String] = []
+    /// `notify` jobs for the batch's new packages and releases (none when the profile has no `notify:`).
+    var notifications: [NewJob] = []
     var outcome = BatchOutcome()
     /// Whether writing it can change who requires whom (a new package, changed requirements).
     var changesGraph = false
@@ -60,10 +62,21 @@ extension Crawler {
         }
     }
 
-    /// Writes a prepared batch: documents in one transaction, then its problems. Rewriting the same
-    /// batch gives the same result, which is what makes resuming after a kill safe.
+    /// Writes a prepared batch: its webhook events, documents in one transaction, then its problems.
+    /// Rewriting the same batch gives the same result, which is what makes resuming after a kill safe.
+    ///
+    /// Events are queued *before* the documents are written: an event is a fact about upstream, and
+    /// a crash between the two leaves the old documents in place, so the resumed run sees the same
+    /// change again, derives the same event ids, and the queue (unique key = event id) keeps one job
+    /// each — at least once, never lost. Written the other way round, a crash after the upsert would
+    /// leave nothing to compare against and the events would be gone. Queueing is a local insert:
+    /// no receiver is contacted here, so a slow or failing one never holds up a crawl.
     func commit(_ batch: PreparedBatch) async throws -> BatchOutcome {
         var outcome = batch.outcome
+        if !batch.notifications.isEmpty {
+            let queued = try await store.enqueue(batch.notifications, now: Self.now)
+            logger.debug("webhook events queued", metadata: ["queued": "\(queued)", "events": "\(batch.notifications.count)"])
+        }
         // The batch with its dependents counts, plus the documents whose count it changed.
         let packages = try await dependents.settle(batch.packages, changesGraph: batch.changesGraph)
         try await store.upsert(packages, collection: collection)
@@ -88,6 +101,7 @@ extension Crawler {
         var problems: [Problem] = []
         var cleared: [String] = []
         var changesGraph = false
+        var events: [PackageEvent] = []
         for (item, result) in zip(items, results) {
             let key = PackageName.normalize(item.name)
             let old = known[key]
@@ -130,6 +144,7 @@ extension Crawler {
                 apply(item, to: &package.document, old: old, now: now)
                 package.document.discoveredBy = Array(Set(package.document.discoveredBy + claimedBy)).sorted()
                 if old == nil && !claimedBy.isEmpty { package.document.firstSeen = now }
+                if !profile.notify.isEmpty, let event = PackageEvent.detect(stored: old, fetched: package.document) { events.append(event) }
                 packages.append(package)
                 cleared.append(key)
             case .notFound:
@@ -151,7 +166,9 @@ extension Crawler {
             for i in packages.indices { packages[i].document = batch.documents[i] }
         }
 
-        return PreparedBatch(packages: packages, problems: problems, cleared: cleared, outcome: outcome, changesGraph: changesGraph)
+        let notifications = try NotifyJob.jobs(for: events, profile: profile, collection: collection, now: now)
+        return PreparedBatch(
+            packages: packages, problems: problems, cleared: cleared, notifications: notifications, outcome: outcome, changesGraph: changesGraph)
     }
 
     /// Marks a document as this profile's, found by these sources, current as of `now`.

@@ -10,7 +10,8 @@ struct CrawlJobs: @unchecked Sendable {
     let profiles: ProfileSet
 
     /// Every job kind, each doing what the matching command does; `update_github` is
-    /// `trawl enrich github` (expired cache entries refetched, then health and categories).
+    /// `trawl enrich github` (expired cache entries refetched, then health and categories), and
+    /// `notify` delivers one webhook event a crawl queued.
     func handlers() -> JobHandlers {
         var handlers = JobHandlers()
         handlers.register(JobKind.pollFeeds) { job in try await crawl(job, mode: nil) }
@@ -25,6 +26,11 @@ struct CrawlJobs: @unchecked Sendable {
             }
             try await enrich(job, kind: "github")
         }
+        // Webhook deliveries (`notify:` in a profile): the receiver and its secret are looked up in
+        // the profiles and the environment this worker loaded, never stored with the job.
+        let profiles = self.profiles, config = env.config
+        let notify = NotifyJobRunner(profile: { profiles.profile($0) }, environment: { config.value($0) }, logger: env.logger)
+        handlers.register(JobKind.notify) { job in try await notify.run(job) }
         #if TRAWL_TEST_HOOKS
         if env.config.value("TRAWL_WORKER_TEST_KINDS") == "1" { TestJobs.register(into: &handlers) }
         #endif
