@@ -212,6 +212,18 @@ import TrawlCore
         #expect(jobs.first { $0.uniqueKey == "notify:c" }?.maxAttempts == 8)
     }
 
+    @Test func webhookDeliveriesHaveALaneOfTheirOwn() {
+        let kinds = [JobKind.fullFetch, JobKind.notify, JobKind.pollFeeds, JobKind.updateProject]
+        let runners = QueueWorker.runnerKinds(kinds, .init(concurrency: 2))
+        #expect(runners == [
+            [JobKind.fullFetch, JobKind.pollFeeds, JobKind.updateProject], [JobKind.fullFetch, JobKind.pollFeeds, JobKind.updateProject],
+            [JobKind.pollFeeds, JobKind.updateProject], [JobKind.notify],
+        ])
+        #expect(QueueWorker.runnerKinds(kinds, .init(concurrency: 1, fastLane: false, deliveryLane: false)) == [kinds])
+        #expect(QueueWorker.runnerKinds([JobKind.notify], .init(concurrency: 3)) == [[JobKind.notify]], "no idle general runners")
+        #expect(QueueWorker.runnerKinds(["test_sleep"], .init(concurrency: 2)) == [["test_sleep"], ["test_sleep"]])
+    }
+
     /// Webhook deliveries run in a lane of their own: the general runners never claim them, so a
     /// receiver that hangs cannot hold a runner a crawl needs.
     @Test func deliveriesAreClaimedOnlyByTheDeliveryLane() async throws {

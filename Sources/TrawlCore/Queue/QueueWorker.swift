@@ -119,21 +119,8 @@ public struct QueueWorker: Sendable {
                     }
                 }
             }
-            // The delivery lane: webhooks only, and only there, so a receiver that times out holds
-            // one runner of its own rather than one a crawl is waiting for.
-            let delivery = configuration.deliveryLane ? handlers.kinds.filter(JobSchedule.deliveryKinds.contains) : []
-            let general = handlers.kinds.filter { !delivery.contains($0) }
-            for _ in 0..<configuration.concurrency where !general.isEmpty {
-                group.addTask { try await runnerLoop(tally, kinds: general) }
-            }
-            if !delivery.isEmpty {
-                group.addTask { try await runnerLoop(tally, kinds: delivery) }
-            }
-            // The fast lane: one more runner that claims only short freshness jobs, so a release is
-            // picked up while every other runner is busy with a long job.
-            let fast = handlers.kinds.filter(JobSchedule.fastKinds.contains)
-            if configuration.fastLane, !fast.isEmpty {
-                group.addTask { try await runnerLoop(tally, kinds: fast) }
+            for kinds in Self.runnerKinds(handlers.kinds, configuration) {
+                group.addTask { try await runnerLoop(tally, kinds: kinds) }
             }
             if configuration.once {
                 try await group.waitForAll()
@@ -145,6 +132,20 @@ public struct QueueWorker: Sendable {
         }
         try? await heartbeat(started: started, running: 0)
         return await tally.summary
+    }
+
+    /// The kinds each runner claims, one entry per runner: `concurrency` general runners; the fast
+    /// lane, one more runner that claims only short freshness jobs, so a release is picked up while
+    /// every other runner is busy with a long job; and the delivery lane, webhooks only — and only
+    /// there, so a receiver that times out holds a runner of its own, never one a crawl is waiting for.
+    public static func runnerKinds(_ kinds: [String], _ configuration: Configuration) -> [[String]] {
+        let delivery = configuration.deliveryLane ? kinds.filter(JobSchedule.deliveryKinds.contains) : []
+        let general = kinds.filter { !delivery.contains($0) }
+        var runners = general.isEmpty ? [] : Array(repeating: general, count: configuration.concurrency)
+        let fast = kinds.filter(JobSchedule.fastKinds.contains)
+        if configuration.fastLane, !fast.isEmpty { runners.append(fast) }
+        if !delivery.isEmpty { runners.append(delivery) }
+        return runners
     }
 
     /// Enqueues the slots due in `date`'s minute; returns how many were new.
