@@ -10,6 +10,9 @@ struct WorkItem: Sendable {
     var requireConfirm: Bool
     /// Incremental: a project not yet in the collection must be claimed by one of the profile's sources.
     var requireClaim: Bool = false
+    /// Whether its change is announced to webhook receivers (false while importing a collection:
+    /// the first crawl of an empty collection would otherwise announce every package as new).
+    var announce: Bool = true
 }
 
 /// A fetched and enriched batch, ready to be written.
@@ -144,7 +147,7 @@ extension Crawler {
                 apply(item, to: &package.document, old: old, now: now)
                 package.document.discoveredBy = Array(Set(package.document.discoveredBy + claimedBy)).sorted()
                 if old == nil && !claimedBy.isEmpty { package.document.firstSeen = now }
-                if !profile.notify.isEmpty, let event = PackageEvent.detect(stored: old, fetched: package.document) { events.append(event) }
+                if item.announce, !profile.notify.isEmpty, let event = PackageEvent.detect(stored: old, fetched: package.document) { events.append(event) }
                 packages.append(package)
                 cleared.append(key)
             case .notFound:

@@ -75,6 +75,9 @@ public struct Crawler: Sendable {
         var serialAtStart: Int64?
         /// Sources' checkpoints to save once everything is stored.
         var onSuccess: [String: String]?
+        /// The collection was empty when this crawl started: it is an import, and announces no
+        /// `new` events to webhook receivers (kept in the checkpoint, so a resumed import stays one).
+        var importing: Bool?
     }
 
     struct Progress: Codable {
@@ -116,7 +119,9 @@ public struct Crawler: Sendable {
             found = found.map { (key: $0.normalizedName, package: $0) }.sorted { $0.key < $1.key }.map(\.package)
             if let limit = options.limit { found = Array(found.prefix(limit)) }
             for p in found where p.prefetched != nil { prefetched[p.normalizedName] = p.prefetched }
-            state = FullCheckpoint(packages: found, next: 0, serialAtStart: serial, onSuccess: options.isPartial ? nil : onSuccess)
+            let importing = try await store.documentCount(collection: collection) == 0
+            state = FullCheckpoint(
+                packages: found, next: 0, serialAtStart: serial, onSuccess: options.isPartial ? nil : onSuccess, importing: importing)
             let list = try JSONEncoder().encode(state)
             try await store.saveCheckpoint(listCheckpointName, value: String(decoding: list, as: UTF8.self))
             try await saveCheckpoint(Progress(next: 0))
@@ -127,7 +132,8 @@ public struct Crawler: Sendable {
         let remaining = Array(state.packages[state.next...])
         let batches = stride(from: 0, to: remaining.count, by: options.batchSize).map { start in
             remaining[start..<min(start + options.batchSize, remaining.count)].map { p in
-                WorkItem(name: p.name, discovered: p, prefetched: prefetched[p.normalizedName], requireConfirm: true)
+                WorkItem(name: p.name, discovered: p, prefetched: prefetched[p.normalizedName], requireConfirm: true,
+                         announce: !(state.importing ?? false))
             }
         }
         let total = state.packages.count
