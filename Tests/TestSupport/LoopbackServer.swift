@@ -25,8 +25,8 @@ public final class LoopbackServer: Sendable {
     }
 
     deinit {
-        // A test that forgot `shutdown()` must not leave the listener running.
-        acceptLoop.cancel()
+        // A test that forgot `shutdown()` must not leave the listener running. Closing the listener
+        // ends the accept loop after it has taken every connection already accepted (see `shutdown`).
         serverChannel.close(promise: nil)
     }
 
@@ -42,9 +42,11 @@ public final class LoopbackServer: Sendable {
             .bind(host: "127.0.0.1", port: 0) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try configureLoopbackPipeline(channel.pipeline.syncOperations)
-                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
+                    let connection = try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
                         wrappingChannelSynchronously: channel
                     )
+                    core.hold(connection)
+                    return connection
                 }
             }
         guard let port = listener.channel.localAddress?.port else {
@@ -82,8 +84,10 @@ public final class LoopbackServer: Sendable {
 
     /// Stops listening, closes every open connection (cancelling handlers still running) and waits until
     /// everything has finished. Calling it again does nothing.
+    ///
+    /// The listener is closed first and the accept loop left to end by itself; `LoopbackServerCore`
+    /// then closes every connection NIO accepted, served or not (see `hold`).
     public func shutdown() async throws {
-        acceptLoop.cancel()
         try? await serverChannel.close()
         await acceptLoop.value
     }
@@ -150,6 +154,10 @@ final class LoopbackServerCore: Sendable {
         var requests: [LoopbackRequest] = []
         var inFlight = 0
         var maxInFlight = 0
+        /// Connections accepted and not yet being served, by channel.
+        var unserved: [ObjectIdentifier: Connection] = [:]
+        /// The accept loop has ended: a connection accepted now is closed at once.
+        var closed = false
     }
 
     typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
@@ -161,12 +169,29 @@ final class LoopbackServerCore: Sendable {
         self.handler = handler
     }
 
-    /// Accepts connections until the listener closes or the task is cancelled; one child task per connection.
+    /// Keeps every accepted connection until it is served or closed. SwiftNIO's async server channel
+    /// can accept a connection the accept loop never takes (one arriving as the listener closes), and
+    /// a connection dropped without `executeThenClose` ends the test process (its writer was never
+    /// finished; apple/swift-nio#2637). Holding it here, and closing what was never taken when the
+    /// loop ends, leaves no connection to be dropped.
+    func hold(_ connection: Connection) {
+        let late = state.withLock { state -> Bool in
+            if state.closed { return true }
+            state.unserved[ObjectIdentifier(connection.channel)] = connection
+            return false
+        }
+        if late { Task { try? await connection.executeThenClose { _, _ in } } }
+    }
+
+    /// Accepts connections until the listener closes or the task is cancelled; one child task per
+    /// connection. Then closes the connections it never took.
     func run(_ listener: NIOAsyncChannel<Connection, Never>) async {
         await withDiscardingTaskGroup { group in
             do {
                 try await listener.executeThenClose { connections in
                     for try await connection in connections {
+                        // Taken: from here on its task serves and closes it.
+                        _ = state.withLock { $0.unserved.removeValue(forKey: ObjectIdentifier(connection.channel)) }
                         group.addTask { await self.serve(connection) }
                     }
                 }
@@ -174,6 +199,14 @@ final class LoopbackServerCore: Sendable {
                 // The listener was closed or the loop cancelled: stop accepting.
             }
             group.cancelAll()
+            let untaken = state.withLock { state in
+                state.closed = true
+                defer { state.unserved = [:] }
+                return Array(state.unserved.values)
+            }
+            for connection in untaken {
+                group.addTask { try? await connection.executeThenClose { _, _ in } }
+            }
         }
     }
 

@@ -69,6 +69,20 @@ import Testing
         try await fetcher.shutdown(); try await server.shutdown()
     }
 
+    /// A fetcher left without `shutdown()` (an error path) closes its client when dropped, instead of
+    /// AsyncHTTPClient's debug check ending the process: this test process would not survive it.
+    @Test func aFetcherDroppedWithoutShutdownClosesQuietly() async throws {
+        let server = try await LoopbackServer.start { _ in .text("ok") }
+        for _ in 0..<3 {
+            var fetcher: HTTPFetcher? = makeFetcher()
+            let response = try await fetcher?.fetch(FetchRequest(server.baseURL + "/dropped", upstream: .pypi))
+            #expect(response?.status == 200)
+            fetcher = nil
+        }
+        #expect(server.requestCount(prefix: "/dropped") == 3)
+        try await server.shutdown()
+    }
+
     @Test func notFoundIsReturnedNotRetried() async throws {
         let server = try await LoopbackServer.start { _ in .text("Not Found", status: 404) }
         let fetcher = makeFetcher()

@@ -17,6 +17,7 @@ struct ServerHarness: Sendable {
     let server: TrawlHTTPServer
     let port: Int
     let task: Task<Void, any Error>
+    let shutdown: ShutdownTrigger
     let directory: URL
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
@@ -51,16 +52,28 @@ struct ServerHarness: Sendable {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         var logger = Logger(label: "test-server")
         logger.logLevel = .warning
+        let shutdown = ShutdownTrigger()
         let task = Task {
-            try await server.run(logger: logger, signals: []) { port in continuation.yield(port) }
+            try await server.run(logger: logger, signals: [], shutdown: shutdown) { port in continuation.yield(port) }
         }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }
-        return ServerHarness(store: store, server: server, port: port, task: task, directory: directory)
+        return ServerHarness(store: store, server: server, port: port, task: task, shutdown: shutdown, directory: directory)
     }
 
+    /// Stops the server gracefully (see `ShutdownTrigger`: cancelling can end the test process);
+    /// a server still running 20 s later (a client holding a request open) is cancelled.
     func stop() async {
-        task.cancel()
+        await shutdown.trigger()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { _ = try? await task.value }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(20))
+                task.cancel()
+            }
+            await group.next()
+            group.cancelAll()
+        }
         _ = try? await task.value
         try? await store.close()
         try? FileManager.default.removeItem(at: directory)

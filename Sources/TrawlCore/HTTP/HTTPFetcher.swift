@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 public import Logging
 import NIOCore
+import Synchronization
 import NIOHTTP1
 
 /// The one HTTP client every upstream goes through: per-host limits, deadlines, retries with
@@ -51,6 +52,7 @@ public final class HTTPFetcher: Sendable {
     public let counters = RequestCounters()
     public let limiter = HostLimiter()
     private let client: HTTPClient
+    private let isShutDown = Mutex(false)
     private let cache: (any ValidatorCache)?
     private let logger: Logger
 
@@ -75,7 +77,16 @@ public final class HTTPFetcher: Sendable {
 
     /// Must be called once when done (AsyncHTTPClient requires an explicit shutdown).
     public func shutdown() async throws {
+        isShutDown.withLock { $0 = true }
         try await client.shutdown()
+    }
+
+    /// A fetcher dropped without `shutdown()` — a run or a test left by an error before it got
+    /// there — closes its client instead of letting AsyncHTTPClient's debug check end the whole
+    /// process (which takes every other task of that process with it).
+    deinit {
+        guard !isShutDown.withLock({ $0 }) else { return }
+        client.shutdown { _ in }
     }
 
     /// Fetches with retries. Non-retryable statuses (404, 401, …) are returned, not thrown:

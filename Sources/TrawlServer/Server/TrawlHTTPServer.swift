@@ -54,15 +54,21 @@ public struct TrawlHTTPServer: Sendable {
             logger: logger)
     }
 
-    /// Runs until SIGTERM or SIGINT (then finishes in-flight requests and stops) or until the task
-    /// is cancelled.
+    /// Runs until SIGTERM or SIGINT (then finishes in-flight requests and stops), until `shutdown`
+    /// is triggered (the same graceful stop), or until the task is cancelled.
     /// The in-memory index is loaded in the background and then kept fresh by polling the store;
     /// searches use SQL until their collection is loaded.
-    public func run(logger: Logger, signals: [UnixSignal] = [.sigterm, .sigint], onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    public func run(
+        logger: Logger, signals: [UnixSignal] = [.sigterm, .sigint], shutdown: ShutdownTrigger? = nil,
+        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
         let interval = state.options.indexRefreshInterval
+        let services = ServiceGroup(configuration: .init(
+            services: [application(logger: logger, onRunning: onRunning)], gracefulShutdownSignals: signals, logger: logger))
+        await shutdown?.attach(services)
         try await withThrowingTaskGroup(of: Void.self) { group in
             if let index = state.index { group.addTask { await index.run(every: interval) } }
-            try await application(logger: logger, onRunning: onRunning).runService(gracefulShutdownSignals: signals)
+            try await services.run()
             group.cancelAll()
         }
     }
