@@ -76,9 +76,12 @@ actor Maintainer {
         // Room for all at once: growing by doubling would copy every document, twice the memory.
         documents.reserveCapacity(try await source.documentCount(collection: revision.name) + pageSize)
         var cursor: String?
+        // Equal values of different documents share one storage (see `DocumentInterner`); done
+        // page by page, so each page's own copies are freed before the next is read.
+        var interner = DocumentInterner()
         while true {
             let page = try await source.documents(collection: revision.name, after: cursor, limit: pageSize)
-            documents += page
+            documents += page.map { interner.intern($0) }
             guard page.count == pageSize, let last = page.last else { break }
             cursor = last.normalizedName
         }
