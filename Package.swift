@@ -121,10 +121,12 @@ let package = Package(
         ),
         // The in-memory search index of `trawl serve`: term dictionary, postings, facet and sort
         // columns per collection, kept fresh from the store's revisions (no SQL per search).
+        // The system's zlib, for the search index's deflated document texts.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "TrawlSearchIndex",
             dependencies: [
-                "TrawlCore",
+                "TrawlCore", "CZlib",
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "BitCollections", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),

@@ -17,6 +17,7 @@ extension CollectionIndex {
         var remap = [UInt32](repeating: none, count: names.count)
         var newNames: [String] = []
         var newDocuments: [PackageDocument] = []
+        var newTexts: [DocumentTexts] = []
         var newLengths: [UInt32] = []
         var fresh: [(id: UInt32, document: PackageDocument)] = []
         newNames.reserveCapacity(names.count + changedNames.count)
@@ -36,6 +37,7 @@ extension CollectionIndex {
                     remap[i] = UInt32(newNames.count)
                     newNames.append(name)
                     newDocuments.append(documents[i])
+                    newTexts.append(texts[i])
                     newLengths.append(lengths[i])
                 }
                 i += 1
@@ -45,7 +47,9 @@ extension CollectionIndex {
                 if !removed.contains(name), let document = changed[name] {
                     fresh.append((UInt32(newNames.count), document))
                     newNames.append(name)
-                    newDocuments.append(document)
+                    var kept = document
+                    newTexts.append(DocumentTexts.split(&kept))
+                    newDocuments.append(kept)
                     newLengths.append(0)
                 }
                 j += 1
@@ -109,53 +113,81 @@ extension CollectionIndex {
             postings = mergedPostings
         }
         return CollectionIndex(
-            revision: revision, createdAt: createdAt ?? self.createdAt, names: newNames, documents: newDocuments, lengths: newLengths,
-            dictionary: TermDictionary(terms: terms, postings: postings))
+            revision: revision, createdAt: createdAt ?? self.createdAt, names: newNames, documents: newDocuments, texts: newTexts,
+            lengths: newLengths, dictionary: TermDictionary(terms: terms, postings: postings))
     }
 
-    /// A whole collection indexed at once (the first load): `documents` in name order. Unlike
-    /// `applying` onto an empty index it keeps one copy of the documents (no name-keyed copy, no
-    /// second list), and trims every posting list to its length, so the memory a load takes at
-    /// its peak is little more than what the index keeps.
+    /// A whole collection indexed at once: `documents` in any order, one per name (the last given
+    /// wins, as in `applying`). The first load feeds `Builder` page by page instead.
     public static func building(_ documents: [PackageDocument], revision: Int64, createdAt: Int64) -> CollectionIndex {
-        var documents = documents
-        let sorted = zip(documents, documents.dropFirst()).allSatisfy { TermDictionary.precedes($0.normalizedName, $1.normalizedName) }
-        if !sorted {
-            // Name order, one document per name (the last given wins, as in `applying`).
-            var last: [String: Int] = [:]
-            for (i, d) in documents.enumerated() { last[d.normalizedName] = i }
-            documents = last.sorted { TermDictionary.precedes($0.key, $1.key) }.map { documents[$0.value] }
-        }
+        var last: [String: Int] = [:]
+        for i in documents.indices { last[documents[i].normalizedName] = i }
+        var builder = Builder()
+        for (_, i) in last.sorted(by: { TermDictionary.precedes($0.key, $1.key) }) { builder.add(documents[i]) }
+        return builder.finish(revision: revision, createdAt: createdAt)
+    }
+
+    /// Builds an index from documents handed over in name order, one at a time: each is analyzed
+    /// and its long texts deflated as it arrives, so a load never holds the whole collection's
+    /// texts at once. Posting lists are trimmed to their length at the end. Unlike `applying` onto
+    /// an empty index it keeps one copy of the documents (no name-keyed copy, no second list).
+    public struct Builder {
+        var names: [String] = []
+        var documents: [PackageDocument] = []
+        var texts: [DocumentTexts] = []
         var lengths: [UInt32] = []
-        lengths.reserveCapacity(documents.count)
         var termIDs: [String: Int] = [:]
         var lists: [PostingList] = []
-        for (id, document) in documents.enumerated() {
-            let (weights, length) = analyze(document)
+
+        public init(capacity: Int = 0) {
+            names.reserveCapacity(capacity)
+            documents.reserveCapacity(capacity)
+            texts.reserveCapacity(capacity)
+            lengths.reserveCapacity(capacity)
+        }
+
+        /// Whether `name` may come next (strictly after the last one, in byte order).
+        public func accepts(_ name: String) -> Bool {
+            names.last.map { TermDictionary.precedes($0, name) } ?? true
+        }
+
+        /// Adds the next document; it must be `accepts`-ed (name order, no repeat).
+        public mutating func add(_ document: PackageDocument) {
+            precondition(accepts(document.normalizedName), "Builder.add: documents must come in name order")
+            let id = UInt32(documents.count)
+            let (weights, length) = CollectionIndex.analyze(document)
+            var kept = document
+            // Analyzed: the long texts are read again only for hits, so they are kept deflated.
+            texts.append(DocumentTexts.split(&kept))
+            names.append(kept.normalizedName)
+            documents.append(kept)
             lengths.append(length)
             for (term, weight) in weights {
                 if let t = termIDs[term] {
-                    lists[t].append(UInt32(id), weight)
+                    lists[t].append(id, weight)
                 } else {
                     termIDs[term] = lists.count
-                    lists.append(PostingList(documents: [UInt32(id)], weights: [weight]))
+                    lists.append(PostingList(documents: [id], weights: [weight]))
                 }
             }
         }
-        let order = termIDs.sorted { TermDictionary.precedes($0.key, $1.key) }
-        termIDs = [:]
-        var terms: [String] = []
-        var postings: [PostingList] = []
-        terms.reserveCapacity(order.count)
-        postings.reserveCapacity(order.count)
-        for (term, t) in order {
-            terms.append(term)
-            postings.append(lists[t].trimmed())
-            lists[t] = PostingList()  // the untrimmed list goes now, not at the end
+
+        public consuming func finish(revision: Int64, createdAt: Int64) -> CollectionIndex {
+            let order = termIDs.sorted { TermDictionary.precedes($0.key, $1.key) }
+            termIDs = [:]
+            var terms: [String] = []
+            var postings: [PostingList] = []
+            terms.reserveCapacity(order.count)
+            postings.reserveCapacity(order.count)
+            for (term, t) in order {
+                terms.append(term)
+                postings.append(lists[t].trimmed())
+                lists[t] = PostingList()  // the untrimmed list goes now, not at the end
+            }
+            return CollectionIndex(
+                revision: revision, createdAt: createdAt, names: names, documents: documents, texts: texts, lengths: lengths,
+                dictionary: TermDictionary(terms: terms, postings: postings))
         }
-        return CollectionIndex(
-            revision: revision, createdAt: createdAt, names: documents.map(\.normalizedName), documents: documents, lengths: lengths,
-            dictionary: TermDictionary(terms: terms, postings: postings))
     }
 
     /// Two ascending posting lists with no document in common, as one.

@@ -52,7 +52,7 @@ extension CollectionIndex {
         while let worst = best.popMax() { top.append(worst) }
         top.reverse()
         let hits = top.dropFirst(min(offset, top.count)).map { ranked in
-            SearchHit(document: documents[Int(ranked.document)], score: text.map { Double($0.scores[Int(ranked.document)]) } ?? 0)
+            SearchHit(document: document(at: Int(ranked.document)), score: text.map { Double($0.scores[Int(ranked.document)]) } ?? 0)
         }
 
         var counts: [String: [FacetCount]] = [:]

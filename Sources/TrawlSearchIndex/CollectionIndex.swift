@@ -15,7 +15,10 @@ public final class CollectionIndex: Sendable {
     public let createdAt: Int64
     /// Normalized names in byte order (SQLite's and PostgreSQL `COLLATE "C"` name order).
     let names: [String]
+    /// The documents without their long texts (description, README, changelog), which `texts`
+    /// keeps deflated: read back only for the hits of an answer (`document(at:)`).
     let documents: [PackageDocument]
+    let texts: [DocumentTexts]
     /// Words per document (all fields), for bm25's length normalization.
     let lengths: [UInt32]
     let averageLength: Double
@@ -37,12 +40,14 @@ public final class CollectionIndex: Sendable {
     }
 
     init(
-        revision: Int64, createdAt: Int64, names: [String], documents: [PackageDocument], lengths: [UInt32], dictionary: TermDictionary
+        revision: Int64, createdAt: Int64, names: [String], documents: [PackageDocument], texts: [DocumentTexts], lengths: [UInt32],
+        dictionary: TermDictionary
     ) {
         self.revision = revision
         self.createdAt = createdAt
         self.names = names
         self.documents = documents
+        self.texts = texts
         self.lengths = lengths
         self.averageLength = lengths.isEmpty ? 1 : max(1, Double(lengths.reduce(0) { $0 + Int($1) }) / Double(lengths.count))
         self.dictionary = dictionary
@@ -54,7 +59,7 @@ public final class CollectionIndex: Sendable {
 
     /// An empty collection.
     public static func empty(createdAt: Int64 = 0) -> CollectionIndex {
-        CollectionIndex(revision: 0, createdAt: createdAt, names: [], documents: [], lengths: [], dictionary: TermDictionary())
+        CollectionIndex(revision: 0, createdAt: createdAt, names: [], documents: [], texts: [], lengths: [], dictionary: TermDictionary())
     }
 
     /// The document id of a normalized name.
@@ -68,6 +73,11 @@ public final class CollectionIndex: Sendable {
     }
 
     public func document(_ name: String) -> PackageDocument? {
-        id(of: PackageName.normalize(name)).map { documents[$0] }
+        id(of: PackageName.normalize(name)).map { document(at: $0) }
+    }
+
+    /// The whole document of an id, its long texts inflated.
+    func document(at id: Int) -> PackageDocument {
+        texts[id].restore(documents[id])
     }
 }

@@ -72,21 +72,38 @@ actor Maintainer {
     /// The whole collection, page by page in name order, indexed once.
     private func load(_ revision: CollectionRevision) async throws -> CollectionIndex {
         let started = ContinuousClock.now
-        var documents: [PackageDocument] = []
         // Room for all at once: growing by doubling would copy every document, twice the memory.
-        documents.reserveCapacity(try await source.documentCount(collection: revision.name) + pageSize)
+        var builder = CollectionIndex.Builder(capacity: try await source.documentCount(collection: revision.name) + pageSize)
+        // Store pages come in name order, so each page is analyzed and its texts deflated before
+        // the next is read; a page out of order (a store not keeping its contract) falls back to
+        // collecting everything and sorting it.
+        var unordered: [PackageDocument]?
         var cursor: String?
         // Equal values of different documents share one storage (see `DocumentInterner`); done
         // page by page, so each page's own copies are freed before the next is read.
         var interner = DocumentInterner()
         while true {
             let page = try await source.documents(collection: revision.name, after: cursor, limit: pageSize)
-            documents += page.map { interner.intern($0) }
+            for document in page {
+                let document = interner.intern(document)
+                if unordered == nil, builder.accepts(document.normalizedName) {
+                    builder.add(document)
+                } else {
+                    unordered = unordered ?? []
+                    unordered?.append(document)
+                }
+            }
             guard page.count == pageSize, let last = page.last else { break }
             cursor = last.normalizedName
         }
-        let index = CollectionIndex.building(documents, revision: revision.revision, createdAt: revision.createdAt)
-        documents = []
+        let index: CollectionIndex
+        if let unordered {
+            logger.warning("store pages were not in name order; indexing them sorted", metadata: ["collection": "\(revision.name)"])
+            let built = builder.finish(revision: revision.revision, createdAt: revision.createdAt)
+            index = built.applying(upserted: unordered, removed: [], revision: revision.revision)
+        } else {
+            index = builder.finish(revision: revision.revision, createdAt: revision.createdAt)
+        }
         #if os(Linux)
         // The pages decoded on the way are free now; hand whole free pages back to the system
         // rather than keep them resident until the allocator happens to reuse them.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import TrawlCore
 import TrawlSearchIndex
 import TrawlStore
@@ -156,6 +157,32 @@ import TrawlStore
         #expect(try memory.search(SearchQuery(text: "djnago", perPage: 1)).hits.first?.document.name == "Django")
         #expect(try memory.search(SearchQuery(text: "zzzzqqq")).total == 0)
         try await store.close()
+    }
+
+    /// The long texts the index keeps deflated come back byte for byte in hits and lookups,
+    /// whichever way the index was made (a first load, then batches applied on top).
+    @Test func hitsCarryTheirWholeTextsBack() throws {
+        var random = SeededGenerator(seed: 0x7E_C5)
+        let words = ["django", "naïve", "日本語", "emoji 🎉", "<b>bold</b>", "line\nbreak", "tab\there", "plain"]
+        func text(_ n: Int) -> String { (0..<n).map { _ in words[random.below(words.count)] }.joined(separator: " ") }
+        var documents = (0..<120).map { i -> PackageDocument in
+            var d = PackageDocument(name: "pkg-\(i)")
+            d.summary = "summary \(i)"
+            d.description = text([0, 3, 40, 400, 3_000][i % 5])
+            d.readme = i % 3 == 0 ? text(500) : ""
+            d.changelog = i % 4 == 0 ? text(60) : ""
+            return d
+        }
+        let loaded = CollectionIndex.building(Array(documents.prefix(80)), revision: 1, createdAt: 0)
+        for i in documents.indices.dropFirst(60) { documents[i].description = text(200) }  // 20 changed, 40 new
+        let index = loaded.applying(upserted: Array(documents.dropFirst(60)), removed: [], revision: 2)
+        for document in documents {
+            #expect(index.document(document.name) == document, "\(document.name)")
+        }
+        let hits = try index.search(SearchQuery(text: "", perPage: 250)).hits.map(\.document)
+        #expect(hits.count == documents.count)
+        #expect(Set(hits.map(\.name)) == Set(documents.map(\.name)))
+        for hit in hits { #expect(documents.contains(hit), "\(hit.name)") }
     }
 
     /// Ticking one value of a facet leaves that facet's other values counted as if it were not
