@@ -27,7 +27,9 @@ import TrawlCore
 
     @Test func theClientReadsHTMLAndJSONListingsAndProjectPages() async throws {
         let fake = try await FakePyPI.start([.init(name: "Zope.Interface", versions: ["5.0", "6.0"]), .init(name: "plone_api")])
-        let http = HTTPFetcher(configuration: .init(retry: RetryPolicy(maxAttempts: 1), requestTimeout: .seconds(5)))
+        // One attempt and a long timeout: at the start of a full parallel run on 2 cores a 5 s read
+        // timeout was reached once in CI before the fake got the CPU to answer.
+        let http = HTTPFetcher(configuration: .init(retry: RetryPolicy(maxAttempts: 1), requestTimeout: .seconds(60)))
         let client = PyPIClient(http: http, baseURL: fake.baseURL)
         for format in [FakePyPI.SimpleFormat.json, .html] {
             fake.serveMirror(format)
