@@ -124,7 +124,7 @@ public actor DependentsKeeper {
             for (k, i) in moved.enumerated() { out[i].document = batch.documents[k] }
         }
         statistics.settles += 1
-        statistics.settleSeconds += Self.seconds(since: clock)
+        statistics.settleSeconds += Crawler.seconds(since: clock)
         return out
     }
 
@@ -144,14 +144,9 @@ public actor DependentsKeeper {
         }
         requires = graph
         statistics.loads += 1
-        statistics.loadSeconds += Self.seconds(since: clock)
+        statistics.loadSeconds += Crawler.seconds(since: clock)
         logger.debug("dependents: read the collection's requirements", metadata: [
             "collection": "\(collection)", "packages": "\(graph.count)", "seconds": "\(statistics.loadSeconds)",
         ])
-    }
-
-    static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 }
