@@ -247,6 +247,26 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // `swift run -c release trawl-soak-bench`: `trawl serve --worker` over four profiles for --minutes
+        // with upstream faults, releases and searches; prints releases lost, freshness, memory, p99.
+        .executableTarget(
+            name: "trawl-soak-bench",
+            dependencies: [
+                "TestSupport", "TrawlStore", "TrawlCore", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            path: "Benchmarks/SoakBench",
+            swiftSettings: strict
+        ),
+
+        // `swift run -c release trawl-enrich-bench`: `trawl enrich health` and a warm `trawl enrich github`
+        // over a Django-sized collection, beside the full crawl that built it; prints, never asserts.
+        .executableTarget(
+            name: "trawl-enrich-bench",
+            dependencies: ["TestSupport", "TrawlCore"],
+            path: "Benchmarks/EnrichBench",
+            swiftSettings: strict
+        ),
+
         // `swift run -c release trawl-dependents-bench`: what keeping `dependents_count` current
         // costs per crawl batch on a 12,759-package collection; prints, never asserts.
         .executableTarget(

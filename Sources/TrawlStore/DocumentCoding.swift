@@ -20,21 +20,12 @@ enum DocumentCoding {
         try JSONDecoder().decode(PackageDocument.self, from: Data(text.utf8))
     }
 
-    /// The list fields indexed as terms, by field name.
+    /// The list fields indexed as terms, by field name (`PackageDocument.indexedLists`).
     static func terms(of document: PackageDocument) -> [(String, String)] {
         var terms: [(String, String)] = []
-        func add(_ field: String, _ values: [String]) {
+        for (field, values) in document.indexedLists {
             for value in Set(values) where !value.isEmpty { terms.append((field, value)) }
         }
-        add("classifiers", document.classifiers)
-        add("framework_versions", document.frameworkVersions)
-        add("python_versions", document.pythonVersions)
-        add("keywords", document.keywords.map { $0.lowercased() })
-        add("topics", document.topics)
-        add("profiles", document.profiles)
-        add("discovered_by", document.discoveredBy)
-        add("categories", document.categories)
-        add("package_type", [document.packageType])
         return terms
     }
 }

@@ -34,27 +34,42 @@ extension SQLiteStore {
         let d = package.document
         let name = d.normalizedName
         var arguments: [any DatabaseValueConvertible] = [collection, name, d.name, json]
-        for column in DocumentColumns.all {
-            switch column.value(d) {
-            case .text(let text): arguments.append(text)
-            case .integer(let number): arguments.append(number)
-            case .boolean(let flag): arguments.append(flag)
-            }
-        }
+        arguments += valueArguments(d)
         arguments.append(revision)
         try db.cachedStatement(sql: upsertSQL).execute(arguments: StatementArguments(arguments))
         let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM documents WHERE collection = ? AND name = ?"), arguments: [collection, name])!
-        try db.cachedStatement(sql: "DELETE FROM document_terms WHERE doc_id = ?").execute(arguments: [id])
-        for (field, value) in DocumentCoding.terms(of: d) {
-            try db.cachedStatement(sql: "INSERT INTO document_terms (doc_id, field, value) VALUES (?, ?, ?)").execute(arguments: [id, field, value])
-        }
-        try db.cachedStatement(sql: "DELETE FROM documents_fts WHERE rowid = ?").execute(arguments: [id])
-        try db.cachedStatement(sql: "INSERT INTO documents_fts (rowid, name, summary, keywords, description) VALUES (?, ?, ?, ?, ?)").execute(
-            arguments: [id, Self.searchableName(d.name), d.summary, d.keywords.joined(separator: " "), d.description])
+        try writeTerms(db, id: id, d)
+        try writeFullText(db, id: id, d)
         try db.cachedStatement(sql: "DELETE FROM releases WHERE collection = ? AND name = ?").execute(arguments: [collection, name])
         for release in package.releases {
             try db.cachedStatement(sql: "INSERT OR REPLACE INTO releases (collection, name, version, upload_timestamp, yanked, requires_python) VALUES (?, ?, ?, ?, ?, ?)").execute(
                 arguments: [collection, name, release.version, release.uploadTimestamp, release.yanked, release.requiresPython])
+        }
+    }
+
+    /// Replaces the document's list terms (`DocumentCoding.terms`).
+    static func writeTerms(_ db: Database, id: Int64, _ d: PackageDocument) throws {
+        try db.cachedStatement(sql: "DELETE FROM document_terms WHERE doc_id = ?").execute(arguments: [id])
+        for (field, value) in DocumentCoding.terms(of: d) {
+            try db.cachedStatement(sql: "INSERT INTO document_terms (doc_id, field, value) VALUES (?, ?, ?)").execute(arguments: [id, field, value])
+        }
+    }
+
+    /// Replaces the document's full-text row (`PackageDocument.searchedText`, the name with its parts).
+    static func writeFullText(_ db: Database, id: Int64, _ d: PackageDocument) throws {
+        try db.cachedStatement(sql: "DELETE FROM documents_fts WHERE rowid = ?").execute(arguments: [id])
+        try db.cachedStatement(sql: "INSERT INTO documents_fts (rowid, name, summary, keywords, description) VALUES (?, ?, ?, ?, ?)").execute(
+            arguments: [id, Self.searchableName(d.name), d.summary, d.keywords.joined(separator: " "), d.description])
+    }
+
+    /// The document's value columns as statement arguments, in `DocumentColumns.all` order.
+    static func valueArguments(_ d: PackageDocument) -> [any DatabaseValueConvertible] {
+        DocumentColumns.all.map { column -> any DatabaseValueConvertible in
+            switch column.value(d) {
+            case .text(let text): text
+            case .integer(let number): number
+            case .boolean(let flag): flag
+            }
         }
     }
 

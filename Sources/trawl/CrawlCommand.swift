@@ -69,7 +69,7 @@ struct CrawlCommand: AsyncParsableCommand {
                 print("""
                     \(summary.mode) crawl of '\(summary.collection)': discovered \(summary.discovered), fetched \(summary.fetched), \
                     unchanged \(summary.unchanged), indexed \(summary.indexed), removed \(summary.removed), stale \(summary.stale), \
-                    problems \(summary.problems) — \(summary.requests.pypi) PyPI / \(summary.requests.clickhouse) ClickHouse requests, \
+                    problems \(summary.problems)\(summary.pendingPhrase) — \(summary.requests.pypi) PyPI / \(summary.requests.clickhouse) ClickHouse requests, \
                     \(String(format: "%.1f", summary.seconds)) s
                     """)
             }

@@ -58,7 +58,7 @@ struct EnrichCommand: AsyncParsableCommand {
             } else if !global.quiet {
                 print("""
                     \(summary.enrichers.joined(separator: " + ")) on '\(enrich.collection)': \(summary.documents) documents, \
-                    \(summary.changed) changed, \(summary.problems) problems — \(summary.requests.clickhouse) ClickHouse / \
+                    \(summary.changed) changed, \(summary.problems) problems\(summary.pending > 0 ? ", \(summary.pending) pending" : "") — \(summary.requests.clickhouse) ClickHouse / \
                     \(summary.requests.pypistats) pypistats / \(summary.requests.github) GitHub requests, \(String(format: "%.1f", summary.seconds)) s
                     """)
             }

@@ -22,6 +22,8 @@ struct ShowCommand: AsyncParsableCommand {
         var document: PackageDocument?
         var releases: [Release]?
         var problems: [Problem]
+        /// With `--problems`: the packages waiting to be fetched again, and why.
+        var pending: [PendingPackage]?
     }
 
     func run() async throws {
@@ -30,9 +32,18 @@ struct ShowCommand: AsyncParsableCommand {
         let collection = try await collectionFor(profile, env: env, store: store)
         guard let name else {
             let list = try await store.problems(collection: collection, package: nil)
-            if json { print(try JSONText.encode(Output(document: nil, releases: nil, problems: list))); return }
+            let pending = try await PendingPackages.load(from: store, collection: collection)
+            let waiting = pending.due(at: 0, all: true)
+            if json { print(try JSONText.encode(Output(document: nil, releases: nil, problems: list, pending: waiting))); return }
             if list.isEmpty { print("no problems recorded in '\(collection)'") }
             for p in list { print("\(p.package)  [\(p.kind)]  \(p.message)") }
+            if !pending.isEmpty {
+                print("\(pending.summaryLine): fetched again first by the next run of any kind")
+                for entry in waiting {
+                    let retry = entry.notBefore > 0 ? Date(timeIntervalSince1970: TimeInterval(entry.notBefore)).formatted(.iso8601) : "next run"
+                    print("  \(entry.name)  [\(entry.reason)]  \(entry.attempts) failed attempts, worker retries from \(retry)")
+                }
+            }
             return
         }
         let found = try await store.document(name, collection: collection)

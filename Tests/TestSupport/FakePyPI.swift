@@ -16,6 +16,8 @@ public final class FakePyPI: Sendable {
         public var serial: Int64
         /// Raw body to serve instead of the generated JSON (malformed-data tests).
         public var rawBody: String?
+        /// The long description to serve; nil gives a one-line Markdown stub.
+        public var description: String?
         /// `project_urls` to serve; nil gives `Source: https://github.com/example/{name}`.
         public var projectURLs: [String: String]?
 
@@ -46,6 +48,13 @@ public final class FakePyPI: Sendable {
         case projectJSON503
         /// Every request sleeps this long first.
         case latency(Duration)
+        /// The first project-JSON request for `percent` % of the projects (chosen by a hash of the
+        /// name, so the same ones every run) answers 429 with this `Retry-After`; later requests for
+        /// them are served. An index that sheds load like this is what pending packages are for.
+        case firstRequest429(percent: Int, retryAfter: String)
+        /// `percent` % of all requests (every request counted, spread evenly) fail: alternately 503,
+        /// and 429 asking to wait a second. A soak's steady background of upstream faults.
+        case flaky(percent: Int)
     }
 
     struct Event { var name: String; var version: String?; var action: String; var serial: Int64; var time: Int64 }
@@ -57,6 +66,10 @@ public final class FakePyPI: Sendable {
         var faults: [Fault] = []
         var jsonServed = 0
         var notModifiedServed = 0
+        var refusedOnce: Set<String> = []
+        var refused = 0
+        var requests: UInt64 = 0
+        var flakyServed = 0
         var simpleFormat: SimpleFormat = .json
         var simpleRoot = "/simple/"
         var jsonAPI = true
@@ -138,14 +151,32 @@ public final class FakePyPI: Sendable {
 
     /// Project JSON bodies served with 200 (full downloads) and 304s, since the last reset.
     public var jsonServed: Int { state.withLock { $0.jsonServed } }
+    /// Requests failed on purpose by `Fault.flaky`.
+    public var flakyServed: Int { state.withLock { $0.flakyServed } }
+    /// Project-JSON requests answered 429 by `Fault.firstRequest429`.
+    public var refused: Int { state.withLock { $0.refused } }
+
+    /// FNV-1a over the UTF-8 bytes: the same choice in every process (Swift's `hashValue` is seeded).
+    public static func stableHash(_ text: String) -> UInt64 {
+        text.utf8.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+    }
     public var notModifiedServed: Int { state.withLock { $0.notModifiedServed } }
     public func resetCounters() { state.withLock { $0.jsonServed = 0; $0.notModifiedServed = 0 } }
 
     // MARK: Serving
 
     func handle(_ request: LoopbackRequest) async -> LoopbackResponse {
-        let faults = state.withLock { $0.faults }
+        let (faults, number) = state.withLock { s in
+            s.requests += 1
+            return (s.faults, s.requests)
+        }
         for case .latency(let d) in faults { try? await Task.sleep(for: d) }
+        for case .flaky(let percent) in faults where (number &* 2_654_435_761) % 100 < UInt64(max(0, percent)) {
+            state.withLock { $0.flakyServed += 1 }
+            return number % 2 == 0
+                ? .text("Service Unavailable", status: 503)
+                : .text("Too Many Requests", status: 429, headers: [("Retry-After", "1")])
+        }
         let path = request.path
         let (root, jsonAPI) = state.withLock { ($0.simpleRoot, $0.jsonAPI) }
         if path == root || path == String(root.dropLast()) { return simpleIndex() }
@@ -156,6 +187,14 @@ public final class FakePyPI: Sendable {
                 return .text("Service Unavailable", status: 503)
             }
             let name = String(path.dropFirst(6).dropLast(5))
+            for case .firstRequest429(let percent, let retryAfter) in faults where Self.stableHash(Self.normalize(name)) % 100 < UInt64(percent) {
+                let first = state.withLock { s in
+                    let first = s.refusedOnce.insert(Self.normalize(name)).inserted
+                    if first { s.refused += 1 }
+                    return first
+                }
+                if first { return .text("Too Many Requests", status: 429, headers: [("Retry-After", retryAfter)]) }
+            }
             return projectJSON(name, ifNoneMatch: request.header("If-None-Match"))
         }
         if path == "/rss/updates.xml" { return rss(newProjects: false) }
@@ -224,7 +263,7 @@ public final class FakePyPI: Sendable {
             ]]
         }
         let info: [String: Any] = [
-            "name": p.name, "version": p.versions.last ?? "", "summary": p.summary, "description": "# \(p.name)\n\nLong description.",
+            "name": p.name, "version": p.versions.last ?? "", "summary": p.summary, "description": p.description ?? "# \(p.name)\n\nLong description.",
             "description_content_type": "text/markdown", "author": "Jane Doe", "author_email": "jane@example.invalid",
             "maintainer": NSNull(), "license": "MIT", "classifiers": p.classifiers, "keywords": p.keywords,
             "requires_dist": p.requiresDist.isEmpty ? NSNull() : p.requiresDist, "requires_python": ">=3.9",

@@ -64,6 +64,7 @@ public struct TrawlConfig: Sendable {
             config.retry.baseDelay = .milliseconds(ms)
             config.retry.maxDelay = .milliseconds(ms * 20)
         }
+        if let seconds = integer("TRAWL_MAX_RETRY_WAIT", in: 0...604_800) { config.retry.maxWait = .seconds(seconds) }
         if let n = integer("TRAWL_PYPI_CONCURRENCY", in: 1...256) { config.concurrency[.pypi] = n }
         if let n = integer("TRAWL_GITHUB_CONCURRENCY", in: 1...64) { config.concurrency[.github] = n }
         return config

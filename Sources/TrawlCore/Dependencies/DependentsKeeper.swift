@@ -50,8 +50,12 @@ public actor DependentsKeeper {
     /// The names a document's requirements name, normalized (RequirementLine's reading: extras and
     /// markers make a requirement conditional, not absent).
     static func requirements(of document: PackageDocument) -> Set<String> {
-        var names = Set(document.requiresDist.compactMap { RequirementLine.parse($0)?.name })
-        names.remove(document.normalizedName)
+        requirements(document.requiresDist, of: document.normalizedName)
+    }
+
+    static func requirements(_ requiresDist: [String], of name: String) -> Set<String> {
+        var names = Set(requiresDist.compactMap { RequirementLine.parse($0)?.name })
+        names.remove(name)
         return names
     }
 
@@ -101,6 +105,7 @@ public actor DependentsKeeper {
         let others = desired.filter { !inBatch.contains($0.key) && stored[$0.key] != $0.value }.map(\.key).sorted()
         if !others.isEmpty {
             let documents = try await store.documents(others, collection: collection)
+            let releases = try await store.releases(others, collection: collection)
             for name in others {
                 guard var document = documents[name] else {
                     // Removed meanwhile by another writer.
@@ -112,7 +117,7 @@ public actor DependentsKeeper {
                 stored[name] = want
                 guard document.dependentsCount != want else { continue }
                 document.dependentsCount = want
-                out.append(StoredPackage(document: document, releases: try await store.releases(name, collection: collection)))
+                out.append(StoredPackage(document: document, releases: releases[name] ?? []))
                 moved.append(out.count - 1)
                 statistics.rewritten += 1
             }
@@ -128,19 +133,13 @@ public actor DependentsKeeper {
         return out
     }
 
-    /// Reads the collection's requirements, a page at a time (names and requirement names kept).
+    /// Reads the collection's requirements (`Store.requirementRows`: no whole document decoded in SQLite).
     private func load() async throws {
         let clock = ContinuousClock.now
         var graph: [String: Set<String>] = [:]
-        var cursor: String?
-        while true {
-            let page = try await store.documents(collection: collection, after: cursor, limit: 1_000)
-            guard let last = page.last else { break }
-            for document in page {
-                graph[document.normalizedName] = Self.requirements(of: document)
-                stored[document.normalizedName] = document.dependentsCount
-            }
-            cursor = last.normalizedName
+        for row in try await store.requirementRows(collection: collection) {
+            graph[row.name] = Self.requirements(row.requiresDist, of: row.name)
+            stored[row.name] = row.dependentsCount
         }
         requires = graph
         statistics.loads += 1

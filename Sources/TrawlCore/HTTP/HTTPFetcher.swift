@@ -51,6 +51,10 @@ public final class HTTPFetcher: Sendable {
     public let configuration: Configuration
     public let counters = RequestCounters()
     public let limiter = HostLimiter()
+    /// Hosts that asked (by `Retry-After` or a rate-limit reset) to be called again later than
+    /// `retry.maxWait`: until then this fetcher sends them nothing and fails their requests at once
+    /// with `.rateLimited`, so the rest of a run goes on and what needed them is left for later.
+    private let closedHosts = Mutex<[String: ContinuousClock.Instant]>([:])
     private let client: HTTPClient
     private let isShutDown = Mutex(false)
     private let cache: (any ValidatorCache)?
@@ -92,10 +96,13 @@ public final class HTTPFetcher: Sendable {
     /// Fetches with retries. Non-retryable statuses (404, 401, …) are returned, not thrown:
     /// only the caller knows whether a 404 means "gone" or "try another name".
     public func fetch(_ request: FetchRequest) async throws -> FetchedResponse {
-        guard let url = URL(string: request.url), let host = url.host else { throw HTTPFetchError.invalidURL(URLCredentials.redacted(request.url)) }
+        guard let url = URL(string: request.url), let host = url.host else { throw HTTPFetchError.invalidURL(LogText.url(request.url)) }
         let hostKey = "\(host):\(url.port ?? (url.scheme == "https" ? 443 : 80))"
         let cached = request.validators == .reuseBody ? try await cache?.cachedResponse(for: request.url) : nil
         let policy = configuration.retry
+        if let until = closedUntil(hostKey) {
+            throw HTTPFetchError.rateLimited(url: LogText.url(request.url), until: until, retryAfter: until - .now)
+        }
         var attempt = 0
         var lastFailure: HTTPFetchError?
         while attempt < policy.maxAttempts {
@@ -111,8 +118,8 @@ public final class HTTPFetcher: Sendable {
             } catch {
                 // Connection refused/reset, timeouts, truncated bodies: retry with backoff.
                 if case .tooLarge = error as? HTTPFetchError { throw error }
-                lastFailure = .transport(url: URLCredentials.redacted(request.url), message: Self.describe(error), attempts: attempt)
-                logger.debug("request failed, will retry", metadata: ["url": "\(URLCredentials.redacted(request.url))", "attempt": "\(attempt)", "error": "\(Self.describe(error))"])
+                lastFailure = .transport(url: LogText.url(request.url), message: Self.describe(error), attempts: attempt)
+                logger.debug("request failed, will retry", metadata: ["url": "\(LogText.url(request.url))", "attempt": "\(attempt)", "error": "\(Self.describe(error))"])
                 if attempt < policy.maxAttempts { try await Task.sleep(for: policy.backoff(afterAttempt: attempt)) }
                 continue
             }
@@ -121,16 +128,46 @@ public final class HTTPFetcher: Sendable {
                 response.attempts = attempt
                 return response
             case .retry(let status, let wait):
-                lastFailure = .status(url: URLCredentials.redacted(request.url), status: status, attempts: attempt)
+                lastFailure = .status(url: LogText.url(request.url), status: status, attempts: attempt)
                 let delay = wait ?? policy.backoff(afterAttempt: attempt)
                 if delay > policy.maxWait {
-                    throw HTTPFetchError.rateLimited(url: URLCredentials.redacted(request.url), until: .now + delay, retryAfter: delay)
+                    close(hostKey, for: delay, upstream: request.upstream)
+                    throw HTTPFetchError.rateLimited(url: LogText.url(request.url), until: .now + delay, retryAfter: delay)
                 }
-                logger.debug("retrying", metadata: ["url": "\(URLCredentials.redacted(request.url))", "status": "\(status)", "attempt": "\(attempt)"])
+                logger.debug("retrying", metadata: ["url": "\(LogText.url(request.url))", "status": "\(status)", "attempt": "\(attempt)"])
                 if attempt < policy.maxAttempts { try await Task.sleep(for: delay) }
             }
         }
-        throw lastFailure ?? HTTPFetchError.transport(url: request.url, message: "no attempt made", attempts: 0)
+        throw lastFailure ?? HTTPFetchError.transport(url: LogText.url(request.url), message: "no attempt made", attempts: 0)
+    }
+
+    /// When `host` may be called again, while it is closed.
+    private func closedUntil(_ host: String) -> ContinuousClock.Instant? {
+        closedHosts.withLock { hosts in
+            guard let until = hosts[host] else { return nil }
+            if until <= .now {
+                hosts[host] = nil
+                return nil
+            }
+            return until
+        }
+    }
+
+    /// Closes `host` for `delay`: one warning line says when it asked to be called again.
+    private func close(_ host: String, for delay: Duration, upstream: Upstream) {
+        let until = ContinuousClock.now + delay
+        // Requests in flight when the host closed get the same answer: one line for all of them.
+        let newly = closedHosts.withLock { hosts -> Bool in
+            let open = hosts[host].map { $0 <= .now } ?? true
+            hosts[host] = max(hosts[host] ?? until, until)
+            return open
+        }
+        let at = Date().addingTimeInterval(Double(delay.components.seconds))
+        counters.record(upstream) { $0.callAgainAt = max($0.callAgainAt ?? at, at) }
+        guard newly else { return }
+        logger.warning(
+            "\(upstream.rawValue) asked not to be called before \(at.formatted(.iso8601)) (in \(delay.components.seconds) s, longer than the \(configuration.retry.maxWait.components.seconds) s Trawl waits); no more requests to it in this run, what needed it is left pending",
+            metadata: ["host": "\(host)"])
     }
 
     private enum Outcome: Sendable {
@@ -175,7 +212,7 @@ public final class HTTPFetcher: Sendable {
                 next.scheme == "http" || next.scheme == "https"
             else { break }
             redirects += 1
-            guard redirects <= Self.maxRedirects else { throw HTTPFetchError.transport(url: request.url, message: "more than \(Self.maxRedirects) redirects", attempts: 1) }
+            guard redirects <= Self.maxRedirects else { throw HTTPFetchError.transport(url: LogText.url(request.url), message: "more than \(Self.maxRedirects) redirects", attempts: 1) }
             _ = try? await response.body.collect(upTo: 64 * 1024)
             let nextURL = next.absoluteString
             if URLCredentials.origin(of: nextURL) != origin {
@@ -185,7 +222,7 @@ public final class HTTPFetcher: Sendable {
                 method = .GET
                 requestBody = nil
             }
-            logger.debug("following a redirect", metadata: ["from": "\(URLCredentials.redacted(url))", "status": "\(code)"])
+            logger.debug("following a redirect", metadata: ["from": "\(LogText.url(url))", "status": "\(code)"])
             url = nextURL
         }
         let status = Int(response.status.code)
@@ -197,11 +234,11 @@ public final class HTTPFetcher: Sendable {
             buffer = try await response.body.collect(upTo: limit)
         } catch let error as NIOTooManyBytesError {
             _ = error
-            throw HTTPFetchError.tooLarge(url: URLCredentials.redacted(request.url), limit: limit)
+            throw HTTPFetchError.tooLarge(url: LogText.url(request.url), limit: limit)
         }
         let responseHeaders = response.headers
         let body = Array(buffer.readableBytesView)
-        logger.trace("response", metadata: ["url": "\(URLCredentials.redacted(request.url))", "status": "\(status)", "bytes": "\(body.count)"])
+        logger.trace("response", metadata: ["url": "\(LogText.url(request.url))", "status": "\(status)", "bytes": "\(body.count)"])
         let headerPairs = responseHeaders.map { (name: $0.name, value: $0.value) }
         if status == 304, let cached {
             counters.record(request.upstream) { $0.notModified += 1 }
@@ -239,8 +276,8 @@ public final class HTTPFetcher: Sendable {
     }
 
     static func describe(_ error: any Error) -> String {
-        if let error = error as? HTTPClientError { return "\(error)" }
-        return String(describing: error)
+        if let error = error as? HTTPClientError { return LogText.capped("\(error)") }
+        return LogText.capped(String(describing: error))
     }
 }
 

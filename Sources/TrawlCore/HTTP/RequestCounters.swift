@@ -1,3 +1,4 @@
+public import Foundation
 import Synchronization
 
 /// Counts requests sent per upstream (every attempt, retries included) for `--json` summaries and
@@ -10,6 +11,9 @@ public final class RequestCounters: Sendable {
         public var notModified = 0
         /// Attempts that were retried (429, 5xx, connection errors, truncated bodies).
         public var retries = 0
+        /// When the upstream asked to be called again, where that was later than Trawl waits
+        /// (`RetryPolicy.maxWait`): the run stopped calling it.
+        public var callAgainAt: Date?
 
         public init() {}
     }

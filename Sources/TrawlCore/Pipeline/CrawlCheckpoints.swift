@@ -17,9 +17,13 @@ public struct CrawlCheckpoints: Sendable, Equatable {
     /// The list a run of `mode` works through, written once when it starts.
     public func list(_ mode: CrawlMode) -> String { progress(mode) + ":list" }
 
-    /// Packages an incremental run took on and has not yet stored (a failed fetch, a killed run):
-    /// the next incremental run takes them on again, so a release seen once is never lost.
-    public var pending: String { "crawl:\(collection):incremental:pending" }
+    /// Packages a run of any mode took on and has not stored (a failed fetch, a killed run, what
+    /// `--limit` left): every later run takes them first (`PendingPackages`), so nothing is lost.
+    public var pending: String { "crawl:\(collection):pending" }
+
+    /// Where versions before the shared pending list kept the incremental run's names: read once, then
+    /// moved to `pending`.
+    public var legacyPending: String { "crawl:\(collection):incremental:pending" }
 
     /// The simple-index serial a scan source with this configuration last read completely.
     public func scan(signature: String) -> String { "scan:\(collection):\(signature)" }

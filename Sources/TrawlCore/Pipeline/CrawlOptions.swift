@@ -26,6 +26,8 @@ public struct CrawlOptions: Sendable {
     /// Apply removals and stale flags even when they would take away more than half of the
     /// collection (`--force`); without it such a run removes nothing (see `ShrinkGuard`).
     public var force = false
+    /// Take only the pending packages whose backoff is over (a worker job); a command takes them all.
+    public var pendingDueOnly = false
 
     public init(
         mode: CrawlMode, limit: Int? = nil, filterName: String? = nil, enrich: Bool = true, batchSize: Int = 200,
@@ -69,6 +71,7 @@ public struct CrawlSummary: Codable, Sendable, Equatable {
         case profile, collection, mode, discovered, fetched, unchanged, indexed, removed, stale, problems, resumed, requests, seconds
         case discoverySeconds = "discovery_seconds"
         case withheld
+        case pendingRetried = "pending_retried", pending, pendingReasons = "pending_reasons", callAgainAt = "call_again_at"
     }
 
     public var profile: String
@@ -88,6 +91,25 @@ public struct CrawlSummary: Codable, Sendable, Equatable {
     public var discoverySeconds = 0.0
     /// Why removals or stale flags were withheld (the shrink guard), nil when none were.
     public var withheld: String?
+    /// Pending packages (earlier failures) this run took on first.
+    public var pendingRetried = 0
+    /// Packages left pending after this run (fetched by the next), and why, by problem kind.
+    public var pending = 0
+    public var pendingReasons: [String: Int] = [:]
+    /// Upstreams that asked not to be called again before a time later than Trawl waits (ISO 8601):
+    /// the run stopped calling them, and what needed them is pending.
+    public var callAgainAt: [String: String] = [:]
+
+    /// The closing line's tail about pending packages ("", or "; 54 pending (pypi-rate-limited 54)…").
+    public var pendingPhrase: String {
+        guard pending > 0 || !callAgainAt.isEmpty else { return "" }
+        var phrase = "; \(pending) pending"
+        if !pendingReasons.isEmpty {
+            phrase += " (" + pendingReasons.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
+        }
+        for (upstream, at) in callAgainAt.sorted(by: { $0.key < $1.key }) { phrase += "; \(upstream) asked to be called again at \(at)" }
+        return phrase
+    }
 
     public init(profile: String, collection: String, mode: String) {
         self.profile = profile

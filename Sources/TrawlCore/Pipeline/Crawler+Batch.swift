@@ -34,8 +34,9 @@ struct BatchOutcome: Sendable {
     var indexed = 0
     var problems = 0
     var notFound: [String] = []
-    /// Packages whose fetch failed (the index unreachable, a bad body): nothing was stored for them.
-    var failed: [String] = []
+    /// Packages whose fetch failed (the index unreachable, a bad body), with the problem kind:
+    /// nothing was stored for them, so they go to the collection's pending list.
+    var failed: [(name: String, kind: String)] = []
     var maxSerial: Int64 = 0
 
     func add(to summary: inout CrawlSummary) {
@@ -121,7 +122,7 @@ extension Crawler {
                 // An answer about another project (a misbehaving mirror, a poisoned cache) must not
                 // overwrite that other package: it is this package's problem.
                 guard package.document.normalizedName == key else {
-                    outcome.failed.append(key)
+                    outcome.failed.append((key, "pypi-name-mismatch"))
                     problems.append(Problem(
                         package: item.name, kind: "pypi-name-mismatch",
                         message: "the index answered with project '\(String(package.document.name.prefix(200)))' for '\(key)'", seenAt: now))
@@ -156,7 +157,7 @@ extension Crawler {
                     problems.append(Problem(package: item.name, kind: "pypi-404", message: "not found on the index", seenAt: now))
                 }
             case .failed(let kind, let message):
-                outcome.failed.append(key)
+                outcome.failed.append((key, kind))
                 problems.append(Problem(package: item.name, kind: kind, message: message, seenAt: now))
             }
         }

@@ -47,15 +47,14 @@ public struct Crawler: Sendable {
         let clock = ContinuousClock.now
         var summary = CrawlSummary(profile: profile.key, collection: collection, mode: options.mode.rawValue)
         try await store.ensureCollection(collection, profile: profile.key)
+        try await retryPending(&summary)
         switch options.mode {
         case .full: try await runFull(&summary)
         case .incremental: try await runIncremental(&summary)
         case .refresh: try await runRefresh(&summary)
         }
         progress?.finish()
-        if let counters {
-            summary.requests = .init(counters)
-        }
+        try await closeSummary(&summary)
         summary.seconds = Self.seconds(since: clock)
         return summary
     }
@@ -139,10 +138,12 @@ public struct Crawler: Sendable {
         let total = state.packages.count
         var next = state.next
         var running = summary
+        var pending = try await loadPending()
         try await pipeline(batches, bySource: bySource) { n, outcome in
             outcome.add(to: &running)
             maxSerial = max(maxSerial, outcome.maxSerial)
             next += batches[n].count
+            try await note(batches[n], outcome, in: &pending)
             try await saveCheckpoint(Progress(next: next))
             progress?.update(phase: "fetch", done: next, total: total)
         }
@@ -181,6 +182,16 @@ public struct Crawler: Sendable {
                 summary.problems += report.problems.count
                 failures.append("\(source.kind): \(report.problems[0].message)")
             }
+            if !report.undecided.isEmpty {
+                // Not fetched, so neither a member nor not: pending, confirmed by this source when fetched.
+                var pending = try await loadPending()
+                let kinds = Dictionary(report.problems.map { ($0.package, $0.kind) }, uniquingKeysWith: { first, _ in first })
+                for name in report.undecided where options.filterName.map({ PackageName.normalize(name).contains($0) }) ?? true {
+                    let reason = kinds[name] ?? "pypi-unreachable"
+                    pending.failed(name, reason: reason, now: Self.now, retryAt: retryAt(reason), sources: [source.kind])
+                }
+                try await savePending(pending)
+            }
         }
         let found = Array(await collector.byName.values)
         if found.isEmpty, !sources.isEmpty, failures.count == sources.count { throw CrawlError.discoveryFailed(failures) }
@@ -207,9 +218,10 @@ public struct Crawler: Sendable {
 
     // MARK: - Incremental
 
-    /// Feed events since the collection's serial, plus what an earlier run took on and did not
-    /// store. Event dedup keys are this collection's own; the names taken on are saved before any
-    /// fetch and cleared only once stored, so a failed fetch or a killed run loses no release.
+    /// Feed events since the collection's serial (what earlier runs left pending was taken first,
+    /// by `retryPending`). Event dedup keys are this collection's own; the names taken on join the
+    /// pending list before any fetch and leave it only once stored, so a failed fetch or a killed run
+    /// loses no release.
     func runIncremental(_ summary: inout CrawlSummary) async throws {
         guard let saved = try await store.checkpoint(serialName), let serial = Int64(saved) else {
             throw CrawlError.noSerial(collection)
@@ -219,9 +231,6 @@ public struct Crawler: Sendable {
         var work: [String: WorkItem] = [:]
         var removals: Set<String> = []
         let existing = Set(try await store.documentNames(collection: collection))
-        for name in try await loadPending() {
-            work[name] = WorkItem(name: name, discovered: nil, prefetched: nil, requireConfirm: false, requireClaim: !existing.contains(name))
-        }
         for event in changes.events {
             let name = PackageName.normalize(event.name)
             if let filter = options.filterName, !name.contains(filter) { continue }
@@ -237,48 +246,28 @@ public struct Crawler: Sendable {
         }
         var items = work.values.sorted { $0.name < $1.name }
         if let limit = options.limit { items = Array(items.prefix(limit)) }
-        try await savePending(Set(work.keys))
+        // Every name taken on waits in the pending list until stored: what `--limit` leaves, a
+        // failed fetch and a killed run are all fetched by the next run.
+        var pending = try await loadPending()
+        var full = 0
+        for name in work.keys.sorted() where !pending.takeOn(name, now: now) { full += 1 }
+        if full > 0 { logger.warning("the pending list is full; these packages need a refresh", metadata: ["dropped": "\(full)"]) }
+        try await savePending(pending)
         summary.discovered = items.count
         let bySource = Dictionary(grouping: sources, by: { $0.kind })
         let batches = stride(from: 0, to: items.count, by: options.batchSize).map { Array(items[$0..<min($0 + options.batchSize, items.count)]) }
         var running = summary
         var done = 0
-        var failed: Set<String> = []
         try await pipeline(batches, bySource: bySource) { n, outcome in
             outcome.add(to: &running)
-            failed.formUnion(outcome.failed)
+            try await note(batches[n], outcome, in: &pending)
             done += batches[n].count
             progress?.update(phase: "update", done: done, total: items.count)
         }
         summary = running
         summary.removed += try await removeConfirmed(Array(removals), summary: &summary, alreadySeenMissing: false)
-        // Left for the next run: what failed, and what `--limit` did not reach.
-        let reached = Set(items.map { PackageName.normalize($0.name) })
-        try await savePending(failed.union(Set(work.keys).subtracting(reached)))
         try await store.saveCheckpoint(serialName, value: String(max(serial, changes.serial)))
         _ = try await store.purgeExpiredDedupKeys(now: now)
-    }
-
-    /// At most this many names wait in the pending list; past it the oldest are dropped with a warning
-    /// (an index that fails for that many packages at once is an outage a full refresh must repair).
-    static let maxPending = 50_000
-
-    func loadPending() async throws -> [String] {
-        guard let saved = try await store.checkpoint(checkpoints.pending) else { return [] }
-        return (try? JSONDecoder().decode([String].self, from: Data(saved.utf8))) ?? []
-    }
-
-    func savePending(_ names: Set<String>) async throws {
-        guard !names.isEmpty else {
-            try await store.deleteCheckpoint(checkpoints.pending)
-            return
-        }
-        var list = names.sorted()
-        if list.count > Self.maxPending {
-            logger.warning("too many packages wait to be fetched again; the rest need a refresh", metadata: ["dropped": "\(list.count - Self.maxPending)"])
-            list = Array(list.prefix(Self.maxPending))
-        }
-        try await store.saveCheckpoint(checkpoints.pending, value: String(decoding: try JSONEncoder().encode(list), as: UTF8.self))
     }
 
     // MARK: - Refresh
@@ -317,8 +306,10 @@ public struct Crawler: Sendable {
         }
         var running = summary
         var checkpoint = state
+        var pending = try await loadPending()
         try await pipeline(batches, bySource: bySource) { n, outcome in
             outcome.add(to: &running)
+            try await note(batches[n], outcome, in: &pending)
             checkpoint.missing += outcome.notFound
             checkpoint.next += batches[n].count
             try await saveCheckpoint(RefreshProgress(next: checkpoint.next, missing: checkpoint.missing))
@@ -357,7 +348,7 @@ public struct Crawler: Sendable {
             try await store.upsert(recounted, collection: collection)
             try await publisher?.publish(collection: collection, upserted: recounted.map(\.document), removed: [])
         }
-        if removed > 0 { logger.info("removed after a confirmed 404", metadata: ["packages": "\(confirmed.joined(separator: ", "))"]) }
+        if removed > 0 { logger.info("removed after a confirmed 404", metadata: ["packages": "\(LogText.names(confirmed))"]) }
         return removed
     }
 }

@@ -1,10 +1,10 @@
 import Foundation
 public import Logging
 
-/// Runs enrichers over documents already in the store (`trawl enrich`, and later the scheduled
-/// downloads job): pages of up to `pageSize` documents in name order, each page enriched as one
+/// Runs enrichers over documents already in the store (`trawl enrich`, and the worker's scheduled
+/// downloads and GitHub jobs): pages of up to `pageSize` documents in name order, each page enriched as one
 /// batch (so the downloads enricher makes one ClickHouse query per page) and upserted with the
-/// releases it already had. Only documents that changed are written.
+/// releases it already had. Only documents that changed are written, and only their changed parts.
 public struct StoredEnrichment: Sendable {
     public let store: any Store
     public let collection: String
@@ -33,6 +33,15 @@ public struct StoredEnrichment: Sendable {
         public var problems = 0
         public var requests = CrawlSummary.Requests()
         public var seconds = 0.0
+        /// Pending packages (earlier failed fetches) fetched first, and those still left, by reason.
+        public var pendingRetried = 0
+        public var pending = 0
+        public var pendingReasons: [String: Int] = [:]
+
+        enum CodingKeys: String, CodingKey {
+            case collection, enrichers, documents, changed, problems, requests, seconds
+            case pendingRetried = "pending_retried", pending, pendingReasons = "pending_reasons"
+        }
     }
 
     public struct NotFound: Error, CustomStringConvertible {
@@ -79,15 +88,12 @@ public struct StoredEnrichment: Sendable {
 
     func enrich(_ documents: [PackageDocument], _ summary: inout Summary) async throws {
         var batch = EnrichmentBatch(documents: documents)
-        for document in documents {
-            batch.releases[document.normalizedName] = try await store.releases(document.normalizedName, collection: collection)
-        }
+        batch.releases = try await store.releases(documents.map(\.normalizedName), collection: collection)
         await batch.run(enrichers, logger: logger, now: Int64(Date().timeIntervalSince1970))
-        var changed: [StoredPackage] = []
-        for (before, after) in zip(documents, batch.documents) where before != after {
-            changed.append(StoredPackage(document: after, releases: batch.releases[after.normalizedName] ?? []))
-        }
-        try await store.upsert(changed, collection: collection)
+        // Only what changed is written, and of that only the parts that changed (`DocumentChange`):
+        // enrichers never touch releases, and rarely the searched text.
+        let changed = zip(documents, batch.documents).filter { $0 != $1 }.map { DocumentChange(before: $0, after: $1) }
+        try await store.update(changed, collection: collection)
         try await publisher?.publish(collection: collection, upserted: changed.map(\.document), removed: [])
         // This run's verdict replaces the previous one for the kinds it ran (an enricher records
         // per-package problems under its own kind; a failed run under `enrich-KIND`).

@@ -73,6 +73,10 @@ public struct DiscoveryReport: Sendable {
     /// Checkpoints the source wants saved once the run has stored everything it discovered (a
     /// scan's serial: saving it earlier could skip a match that was never stored).
     public var checkpointsOnSuccess: [String: String] = [:]
+    /// Projects the source could not decide on because fetching them failed (the names are among
+    /// `problems`): they join the collection's pending list with this source, which confirms them
+    /// once they are fetched (issue 20: a scan cut short by the index forgets nothing).
+    public var undecided: [String] = []
 
     public init(candidates: Int = 0, notes: [String] = [], problems: [Problem] = []) {
         self.candidates = candidates

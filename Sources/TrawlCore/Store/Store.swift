@@ -29,6 +29,13 @@ public protocol DocumentStore: Sendable {
     /// Many documents in one read, keyed by normalized name (absent names are left out).
     func documents(_ names: [String], collection: String) async throws -> [String: PackageDocument]
     func releases(_ name: String, collection: String) async throws -> [Release]
+    /// The releases of many packages in one read, keyed by normalized name.
+    func releases(_ names: [String], collection: String) async throws -> [String: [Release]]
+    /// Rewrites stored documents whose releases did not change, touching full-text rows and list
+    /// terms only where `DocumentChange` says they changed. A document no longer stored is skipped.
+    func update(_ changes: [DocumentChange], collection: String) async throws
+    /// Every package's requirements and stored dependents count (`DependentsKeeper`'s graph).
+    func requirementRows(collection: String) async throws -> [RequirementRow]
     /// Removes packages; returns how many existed.
     @discardableResult
     func removeDocuments(_ names: [String], collection: String) async throws -> Int

@@ -50,15 +50,18 @@ public struct PyPIClient: Sendable {
         let response: FetchedResponse
         do {
             response = try await http.fetch(request)
-        } catch {
+        } catch let error as HTTPFetchError {
+            if case .rateLimited = error { return .failed(kind: PendingPackage.rateLimited, message: "\(error)") }
             return .failed(kind: "pypi-unreachable", message: "\(error)")
+        } catch {
+            return .failed(kind: "pypi-unreachable", message: LogText.capped("\(error)"))
         }
         if response.status == 304 { return .notModified }
         if response.status == 404 || response.status == 410 {
             if let missing = await missingJSONAPI(after404: name) { return .failed(kind: "pypi-no-json-api", message: missing) }
             return .notFound
         }
-        guard response.isSuccess else { return .failed(kind: "pypi-http", message: "HTTP \(response.status) for \(request.url)") }
+        guard response.isSuccess else { return .failed(kind: "pypi-http", message: "HTTP \(response.status) for \(LogText.url(request.url))") }
         jsonAPI.state.withLock { $0 = .present }
         do {
             var parsed = try ProjectMetadata.parse(response.body, frameworks: frameworks)

@@ -91,6 +91,7 @@ struct IndexScan {
                     throw IndexScanStopped(message: message)
                 case .failed(let kind, let message):
                     report.problems.append(Problem(package: name, kind: kind, message: message, seenAt: 0))
+                    report.undecided.append(name)
                 default:
                     break
                 }

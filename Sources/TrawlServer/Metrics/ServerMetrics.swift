@@ -27,6 +27,8 @@ final class ServerMetrics: Sendable {
             registry.makeGauge(name: "trawl_collection_documents", labels: labels).set(to: Double(collection.documents))
             let problems = try await store.problems(collection: collection.name, package: nil).count
             registry.makeGauge(name: "trawl_collection_problems", labels: labels).set(to: Double(problems))
+            let pending = try await PendingPackages.load(from: store, collection: collection.name).count
+            registry.makeGauge(name: "trawl_collection_pending", labels: labels).set(to: Double(pending))
         }
         return registry.emitToString()
     }

@@ -174,6 +174,24 @@ extension PostgresStore {
         }
     }
 
+    /// Many packages' releases in one query (`name = ANY(…)`).
+    public func releases(_ names: [String], collection: String) async throws -> [String: [Release]] {
+        let normalized = Array(Set(names.map(PackageName.normalize)))
+        guard !normalized.isEmpty else { return [:] }
+        var out: [String: [Release]] = Dictionary(uniqueKeysWithValues: normalized.map { ($0, []) })
+        for row in try await rows(
+            """
+            SELECT name, version, upload_timestamp, yanked, requires_python FROM releases
+            WHERE collection = \(collection) AND name = ANY(\(normalized)::text[])
+            ORDER BY name, upload_timestamp DESC, version DESC
+            """
+        ) {
+            let (name, version, uploaded, yanked, requires) = try row.decode((String, String, Int64, Bool, String).self)
+            out[name, default: []].append(Release(version: version, uploadTimestamp: uploaded, yanked: yanked, requiresPython: requires))
+        }
+        return out
+    }
+
     public func removeDocuments(_ names: [String], collection: String) async throws -> Int {
         let normalized = Array(Set(names.map(PackageName.normalize)))
         guard !normalized.isEmpty else { return 0 }

@@ -42,11 +42,23 @@ struct EnrichRun {
     let run: StoredEnrichment
     let names: [String]
     let limit: Int?
+    /// Fetches the collection's pending packages first, when it has any.
+    let pending: Crawler?
 
     var collection: String { run.collection }
 
     func execute() async throws -> StoredEnrichment.Summary {
-        try await runtime.closing { try await run.run(names: names, limit: limit, counters: runtime.http.counters) }
+        try await runtime.closing {
+            let before = try await pending?.runPending()
+            var summary = try await run.run(names: names, limit: limit, counters: runtime.http.counters)
+            if let before {
+                summary.problems += before.problems
+                summary.pendingRetried = before.pendingRetried
+                summary.pending = before.pending
+                summary.pendingReasons = before.pendingReasons
+            }
+            return summary
+        }
     }
 
     var report: RunReport { CrawlRuntime.report(run.enrichers) }

@@ -26,6 +26,8 @@ struct RunBuilder {
         /// `--force`: let the run remove or flag stale more than half of the collection.
         var force = false
         var progress: (any ProgressReporter)?
+        /// A worker job: take only the pending packages whose backoff is over (a command takes all).
+        var pendingDueOnly = false
     }
 
     /// What to enrich from the store.
@@ -36,6 +38,8 @@ struct RunBuilder {
         var limit: Int?
         /// Option values set on every enricher kind that declares them (`force`, `refresh-cache`).
         var settings: [String: OptionValue] = [:]
+        /// A worker job: take only the pending packages whose backoff is over (a command takes all).
+        var pendingDueOnly = false
     }
 
     /// The collection a profile's runs write and read: its key, or what the alias of that name points at.
@@ -59,6 +63,7 @@ struct RunBuilder {
     func options(_ request: CrawlRequest, mode: CrawlMode, concurrency: Int) -> CrawlOptions {
         var options = CrawlOptions(mode: mode, limit: request.limit, filterName: request.filterName, enrich: request.enrich, concurrency: concurrency)
         options.force = request.force
+        options.pendingDueOnly = request.pendingDueOnly
         if let size = env.config.integer("TRAWL_BATCH_SIZE", in: 1...10_000) { options.batchSize = size }
         let delay = env.config.value("TRAWL_REFRESH_CONFIRM_DELAY").flatMap { BoundedNumber.decimal($0) } ?? 5
         options.confirmDelay = .milliseconds(Int64(min(max(delay, 0), 3_600) * 1000))
@@ -84,6 +89,13 @@ struct RunBuilder {
         }
     }
 
+    /// Whether `collection` has packages waiting to be fetched again (`PendingPackages`).
+    func hasPending(_ collection: String) async throws -> Bool {
+        let checkpoints = CrawlCheckpoints(collection: collection)
+        for name in [checkpoints.pending, checkpoints.legacyPending] where try await store.checkpoint(name) != nil { return true }
+        return false
+    }
+
     func enrich(_ request: EnrichRequest) async throws -> EnrichRun {
         let profile = request.profile
         let collection = try await collection(for: profile)
@@ -94,7 +106,20 @@ struct RunBuilder {
             var run = StoredEnrichment(
                 store: store, collection: collection, enrichers: try runtime.enrichers(specs, settings: request.settings), logger: env.logger)
             run.publisher = runtime.publisher(alias: profile.key)
-            return EnrichRun(runtime: runtime, run: run, names: request.names, limit: request.limit)
+            // What earlier runs could not fetch is fetched first, as by every crawl; the index client
+            // is built only then, so an offline enrichment with nothing pending asks nobody.
+            var pending: Crawler?
+            if try await hasPending(collection) {
+                var crawler = Crawler(
+                    profile: profile, collection: collection, store: store, index: try runtime.index(), sources: try runtime.sources(),
+                    enrichers: try runtime.enrichers(),
+                    options: options(CrawlRequest(profile: profile, pendingDueOnly: request.pendingDueOnly), mode: .incremental,
+                                     concurrency: runtime.http.configuration.limit(for: .pypi)),
+                    logger: env.logger, counters: runtime.http.counters)
+                crawler.publisher = run.publisher
+                pending = crawler
+            }
+            return EnrichRun(runtime: runtime, run: run, names: request.names, limit: request.limit, pending: pending)
         } catch {
             try? await runtime.shutdown()
             throw error

@@ -69,7 +69,7 @@ struct CrawlJobs: @unchecked Sendable {
         if name != nil, try await store.checkpoint(checkpoints.list(chosen)) != nil {
             throw BusyCollection(description: "a \(chosen.rawValue) crawl of '\(collection)' is unfinished; \(job.kind) retries after it")
         }
-        let run = try await builder.crawl(.init(profile: profile, mode: chosen, filterName: name))
+        let run = try await builder.crawl(.init(profile: profile, mode: chosen, filterName: name, pendingDueOnly: true))
         let summary: CrawlSummary
         do {
             summary = try await run.run()
@@ -83,6 +83,7 @@ struct CrawlJobs: @unchecked Sendable {
         if let withheld = summary.withheld { throw PermanentJobError("shrink guard: \(withheld)") }
         env.logger.info("crawl job done", metadata: [
             "job": "\(job.id)", "mode": "\(summary.mode)", "indexed": "\(summary.indexed)", "problems": "\(summary.problems)",
+            "pending": "\(summary.pending)",
         ])
     }
 
@@ -92,7 +93,7 @@ struct CrawlJobs: @unchecked Sendable {
 
     /// `trawl enrich KIND` for the job's profile.
     func enrich(_ job: ClaimedJob, kind: String) async throws {
-        let run = try await builder.enrich(.init(profile: try profile(job), kind: kind))
+        let run = try await builder.enrich(.init(profile: try profile(job), kind: kind, pendingDueOnly: true))
         let summary = try await run.execute()
         for warning in run.report.warnings { env.logger.warning("\(warning)") }
         env.logger.info("enrich job done", metadata: ["job": "\(job.id)", "documents": "\(summary.documents)", "changed": "\(summary.changed)"])
