@@ -7,7 +7,7 @@
 // three times each. Prints seconds per run, documents changed, and requests; asserts nothing.
 // Targets (issue 20, release build): enrich health ≤ 1.5 s, warm enrich github ≤ 2 s.
 //
-// Usage: swift run -c release trawl-enrich-bench [--packages 12759] [--runs 3]
+// Usage: swift run -c release trawl-enrich-bench [--packages 12759] [--runs 3] [--keep]
 import Foundation
 import TestSupport
 import TrawlCore
@@ -15,6 +15,8 @@ import TrawlCore
 struct Options {
     var packages = 12_759
     var runs = 3
+    /// Keep the store (and print its path) to profile `trawl enrich` on it afterwards.
+    var keep = false
 
     init() {
         var args = CommandLine.arguments.dropFirst().makeIterator()
@@ -22,6 +24,7 @@ struct Options {
             switch arg {
             case "--packages": packages = Int(args.next() ?? "") ?? packages
             case "--runs": runs = max(1, Int(args.next() ?? "") ?? runs)
+            case "--keep": keep = true
             default: print("unknown argument \(arg)"); exit(2)
             }
         }
@@ -120,4 +123,8 @@ for (kind, target) in [("health", 1.5), ("github", 2.0)] {
 }
 github.stop()
 try await fake.shutdown()
-try? FileManager.default.removeItem(at: directory)
+if options.keep {
+    print("kept: TRAWL_STORE=\(env["TRAWL_STORE"]!)")
+} else {
+    try? FileManager.default.removeItem(at: directory)
+}

@@ -79,6 +79,10 @@ import TrawlCore
         (".. image:: https://travis-ci.org/o/p.png\n.. image:: https://coveralls.io/repos/o/p/badge.png", 0),
         ("![logo](https://example.org/logo.svg)", 0),
         ("no pictures here", 0),
+        // The markers that let a text skip the patterns are matched without case, as the patterns are.
+        ("<P><IMG SRC='https://example.org/App.PNG'></P>", 10),
+        ("..  FIGURE:: https://example.org/screen.jpg", 10),
+        ("text :: with colons but ! [no] image", 0),
     ])
     func screenshot(description: String, expected: Int) {
         #expect(points(.screenshot, PackageDocument(name: "p").with { $0.description = description }) == expected)
