@@ -271,7 +271,7 @@ let package = Package(
         // costs per crawl batch on a 12,759-package collection; prints, never asserts.
         .executableTarget(
             name: "trawl-dependents-bench",
-            dependencies: ["TrawlStore", "TrawlCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["TestSupport", "TrawlStore", "TrawlCore", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/DependentsBench",
             swiftSettings: strict
         ),

@@ -8,29 +8,14 @@
 import Foundation
 import Logging
 import TrawlCore
+import TestSupport
 import TrawlStore
 
 let count = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 12_759
 var logger = Logger(label: "bench")
 logger.logLevel = .error
 
-/// Real names when the shared data is there (the bench runs from the repository root).
-@MainActor func djangoNames() -> [String] {
-    let path = "../shared/data/pypi-projects.tsv.gz"
-    guard FileManager.default.fileExists(atPath: path) else { return [] }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    process.arguments = ["-c", "zcat \(path) | cut -f1 | grep '^django-'"]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try? process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
-}
-
-var names = Array(djangoNames().prefix(count - 1))
-if names.count < count - 1 { names += (names.count..<(count - 1)).map { "django-generated-\($0)" } }
+var names = SharedData.names(prefix: "django-", count: count - 1)
 names.insert("django", at: 0)
 
 struct LCG: RandomNumberGenerator {

@@ -33,25 +33,6 @@ struct Options {
 
 let options = Options()
 
-/// Real names when the shared data is there (the bench runs from the repository root).
-func djangoNames(_ count: Int) -> [String] {
-    let path = "../shared/data/pypi-projects.tsv.gz"
-    var names: [String] = []
-    if FileManager.default.fileExists(atPath: path) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "zcat \(path) | cut -f1 | grep '^django-' | head -n \(count)"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try? process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        names = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
-    }
-    if names.count < count { names += (names.count..<count).map { "django-generated-\($0)" } }
-    return names
-}
-
 /// A README-like Markdown text of 300 to 7,000 characters (PyPI descriptions of Django apps run from
 /// a line to tens of kilobytes; most are a few kilobytes).
 func longText(_ name: String, _ i: Int) -> String {
@@ -64,7 +45,7 @@ guard await GitHubFake.isAvailable() else {
     print("skipped: python3 with graphql-core not installed (scripts/setup installs it)")
     exit(0)
 }
-let names = djangoNames(options.packages)
+let names = SharedData.names(prefix: "django-", count: options.packages)
 let token = "ghp_enrichBenchToken"
 let world = names.enumerated().map { i, name in
     var project = FakePyPI.Project(
