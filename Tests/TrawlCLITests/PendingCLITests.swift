@@ -78,6 +78,51 @@ import TrawlStore
         try await fake.shutdown()
     }
 
+    /// A worker job takes only the pending packages whose backoff is over; a command takes them all.
+    @Test func aWorkerRetriesPendingPackagesOnlyAfterTheirBackoff() async throws {
+        let fake = try await FakePyPI.start(CrawlCLITests.projects(20))
+        let dir = TrawlProcess.temporaryDirectory()
+        let path = dir.appendingPathComponent("t.sqlite").path
+        var env = environment(fake, store: path)
+        env["TRAWL_WORKER_POLL_MS"] = "50"
+        #expect(try await TrawlProcess.run(["crawl", "-p", "plone", "--discovery", "scan", "--quiet"], environment: env).status == 0)
+        let released = (0..<5).map { String(format: "collective.addon%04d", $0 * 3) }
+        for name in released { fake.release(name, version: "7.0") }
+        fake.setFaults([.projectJSON503])
+        let failed = try await TrawlProcess.run(["crawl", "-p", "plone", "--json"], environment: env)
+        #expect(failed.status == 3, "\(failed.stderr.suffix(1_000))")
+        #expect(Self.object(failed.stdout)["pending"] as? Int == 5, "\(failed.stdout)")
+        fake.setFaults([])
+
+        let store = try StoreLocator.open("sqlite:\(path)")
+        func versions() async throws -> [String] {
+            var out: [String] = []
+            for name in released { out.append(try await store.document(name, collection: "plone")?.version ?? "") }
+            return out
+        }
+        // Not due yet: a feed poll leaves them waiting.
+        var pending = try await PendingPackages.load(from: store, collection: "plone")
+        let waiting = pending.due(at: 0, all: true)
+        #expect(waiting.map(\.name) == released.map(FakePyPI.normalize))
+        #expect(waiting.allSatisfy { $0.attempts == 1 && $0.notBefore > Int64(Date().timeIntervalSince1970) })
+        try await store.enqueue(NewJob(kind: JobKind.pollFeeds, profile: "plone", uniqueKey: "poll-1"), now: 0)
+        let early = try await TrawlProcess.run(["worker", "--once", "--no-schedule"], environment: env, directory: dir)
+        #expect(early.status == 0, "\(early.stderr.suffix(1_500))")
+        #expect(try await versions().allSatisfy { $0 != "7.0" })
+        #expect(try await PendingPackages.load(from: store, collection: "plone").count == 5)
+
+        // Their backoff over (as if the hour had passed): the next feed poll fetches them.
+        pending = PendingPackages(waiting.map { var entry = $0; entry.notBefore = 0; return entry })
+        try await pending.save(to: store, collection: "plone")
+        try await store.enqueue(NewJob(kind: JobKind.pollFeeds, profile: "plone", uniqueKey: "poll-2"), now: 0)
+        let due = try await TrawlProcess.run(["worker", "--once", "--no-schedule"], environment: env, directory: dir)
+        #expect(due.status == 0, "\(due.stderr.suffix(1_500))")
+        #expect(try await versions() == Array(repeating: "7.0", count: 5))
+        #expect(try await PendingPackages.load(from: store, collection: "plone").isEmpty)
+        try await store.close()
+        try await fake.shutdown()
+    }
+
     /// A URL carrying a thousand names (a ClickHouse downloads query) is shown without its query.
     @Test func logLinesStayShortWhenAnUpstreamFails() async throws {
         let fake = try await FakePyPI.start(CrawlCLITests.projects(1_200))
