@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrawlCore
 
 /// `/api/v1`, `/healthz`, `/metrics`, `/openapi.yaml` against a live server.
 @Suite struct APITests {
@@ -119,6 +120,13 @@ import Testing
             #expect(metrics.body.contains("trawl_http_request_duration_seconds"))
             #expect(metrics.body.contains("trawl_collection_documents{collection=\"django-1\"} \(Fixtures.django.count)"))
             #expect(metrics.body.contains("trawl_collection_problems{collection=\"django-1\"} 1"))
+            #expect(metrics.body.contains("trawl_collection_pending{collection=\"django-1\"} 0"))
+            var pending = PendingPackages()
+            pending.failed("django-late", reason: "pypi-http", now: 1)
+            pending.failed("django-later", reason: PendingPackage.rateLimited, now: 1)
+            try await pending.save(to: server.store, collection: "django-1")
+            let after = try await server.get("/metrics")
+            #expect(after.body.contains("trawl_collection_pending{collection=\"django-1\"} 2"), "\(after.body)")
         }
     }
 
