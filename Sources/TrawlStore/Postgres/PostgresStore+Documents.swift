@@ -192,6 +192,21 @@ extension PostgresStore {
         return out
     }
 
+    /// Reads `requires_dist` out of the stored JSON inside PostgreSQL, never decoding whole documents.
+    public func requirementRows(collection: String) async throws -> [RequirementRow] {
+        let decoder = JSONDecoder()
+        return try await rows(
+            """
+            SELECT name, dependents_count, COALESCE((doc::jsonb -> 'requires_dist')::text, '[]') FROM documents
+            WHERE collection = \(collection) ORDER BY name
+            """
+        ).map { row in
+            let (name, count, list) = try row.decode((String, Int64, String).self)
+            let requires = (try? decoder.decode([String].self, from: Data(list.utf8))) ?? []
+            return RequirementRow(name: name, requiresDist: requires, dependentsCount: Int(count))
+        }
+    }
+
     public func removeDocuments(_ names: [String], collection: String) async throws -> Int {
         let normalized = Array(Set(names.map(PackageName.normalize)))
         guard !normalized.isEmpty else { return 0 }
