@@ -88,6 +88,15 @@ import TrawlCore
         #expect(points(.screenshot, PackageDocument(name: "p").with { $0.description = description }) == expected)
     }
 
+    @Test func descriptionLengthIgnoresSurroundingWhiteSpace() {
+        #expect(HealthRules.trimmedLength("  \n\t abc \u{00A0}\n") == 3)
+        #expect(HealthRules.trimmedLength("\u{2003} a b \r\n") == 3, "inner spaces count, an em space around does not")
+        #expect(HealthRules.trimmedLength("") == 0 && HealthRules.trimmedLength(" \n ") == 0)
+        #expect(HealthRules.trimmedLength("e\u{301}x") == 2, "characters, not scalars")
+        #expect(points(.description, PackageDocument(name: "p").with { $0.description = "\n" + String(repeating: "x", count: 999) + "\n\n" }) == 6)
+        #expect(points(.description, PackageDocument(name: "p").with { $0.description = String(repeating: "x", count: 1_000) }) == 10)
+    }
+
     @Test func authorLicenseClassifiers() {
         #expect(points(.author, PackageDocument(name: "p").with { $0.author = "Ada" }) == 10)
         #expect(points(.author, PackageDocument(name: "p").with { $0.maintainer = "Bob" }) == 10)

@@ -71,13 +71,18 @@ public struct StoredEnrichment: Sendable {
                 try await store.upsert(recounted, collection: collection)
                 try await publisher?.publish(collection: collection, upserted: recounted.map(\.document), removed: [])
             }
-            var cursor: String?
-            while limit.map({ summary.documents < $0 }) ?? true {
-                let size = min(pageSize, (limit ?? Int.max) - summary.documents)
-                let page = try await store.documents(collection: collection, after: cursor, limit: size)
-                guard let last = page.last else { break }
-                cursor = last.normalizedName
+            // The next page is read (and decoded) while this one is enriched and written: on two cores
+            // that halves a whole-collection pass, most of which is decoding and scoring.
+            let store = self.store, collection = self.collection
+            var budget = limit ?? Int.max
+            var page = try await store.documents(collection: collection, after: nil, limit: min(pageSize, budget))
+            while let last = page.last {
+                budget -= page.count
+                let size = min(pageSize, budget)
+                async let following = size > 0
+                    ? store.documents(collection: collection, after: last.normalizedName, limit: size) : []
                 try await enrich(page, &summary)
+                page = try await following
             }
         }
         if let counters { summary.requests = CrawlSummary.Requests(counters) }
