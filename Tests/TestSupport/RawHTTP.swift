@@ -4,9 +4,10 @@ import NIOPosix
 
 /// Sends bytes that no HTTP client would (a malformed request line, a header past every limit, a
 /// body shorter than its length) to a loopback port and returns whatever comes back before the
-/// server closes, or nothing when `timeout` passes first (send `Connection: close` to get an answer). For process-level tests of what a server survives.
+/// server closes, or nothing when `timeout` passes first (send `Connection: close` to get an answer; the
+/// default waits far longer than a loaded machine stalls, a test that expects silence sets a short one). For process-level tests of what a server survives.
 public enum RawHTTP {
-    public static func exchange(_ bytes: [UInt8], port: Int, timeout: Duration = .seconds(5)) async throws -> [UInt8] {
+    public static func exchange(_ bytes: [UInt8], port: Int, timeout: Duration = TestTimeouts.request) async throws -> [UInt8] {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -46,7 +47,7 @@ extension RawHTTP {
     /// the next, and no client-side state machine sits between the bytes and the assertion.
     public static func request(
         _ method: String, _ target: String, port: Int, headers: [(String, String)] = [], body: String? = nil,
-        timeout: Duration = .seconds(30)
+        timeout: Duration = TestTimeouts.request
     ) async throws -> (status: Int, body: String) {
         var head = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }

@@ -39,6 +39,7 @@ import TrawlTypesense
 
     @Test func deleteCollectionOnATerminalAsksForTheName() async throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else {
+            if RequiredServer.inCI { Issue.record("`script` is required in CI (scripts/setup installs bsdutils)") }
             print("skipped: util-linux `script` (a pseudo-terminal) not installed")
             return
         }

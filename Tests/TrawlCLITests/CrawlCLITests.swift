@@ -83,6 +83,36 @@ import TrawlStore
         try await fake.shutdown()
     }
 
+    /// An outage is not an empty world (docs/design.md: "a run that discovers nothing because an
+    /// upstream failed exits non-zero"), checked through the binary as a user and a scheduler see it:
+    /// an index answering 503 everywhere, and one whose project list is empty, each make a first
+    /// crawl exit 1 with one `crawl failed:` line naming the cause, print no summary and store nothing.
+    @Test(arguments: ["down", "lists no project"])
+    func anIndexOutageIsNotAnEmptyWorld(outage: String) async throws {
+        let index = try await LoopbackServer.start { request in
+            guard outage == "lists no project", request.path.hasPrefix("/simple") else { return .text("down for maintenance", status: 503) }
+            return .json(#"{"meta":{"api-version":"1.1","_last-serial":5},"projects":[]}"#,
+                         headers: [("Content-Type", "application/vnd.pypi.simple.v1+json")])
+        }
+        let dir = TrawlProcess.temporaryDirectory()
+        let store = dir.appendingPathComponent("t.sqlite").path
+        let env = [
+            "TRAWL_PYPI_URL": index.baseURL, "TRAWL_STORE": "sqlite:\(store)", "TRAWL_CLICKHOUSE_URL": "http://127.0.0.1:1",
+            "TRAWL_PYPISTATS_URL": "http://127.0.0.1:1", "TRAWL_GITHUB_API_URL": "http://127.0.0.1:1",
+            "TRAWL_HTTP_BACKOFF_MS": "5", "TRAWL_HTTP_MAX_ATTEMPTS": "2", "TRAWL_REFRESH_CONFIRM_DELAY": "0.05",
+        ]
+        let crawl = try await TrawlProcess.run(["crawl", "-p", "plone", "--discovery", "scan", "--json"], environment: env)
+        try await index.shutdown()
+        #expect(crawl.status == 1, "\(outage): \(crawl.stderr.suffix(2000))")
+        let failures = crawl.stderr.split(separator: "\n").filter { $0.hasPrefix("crawl failed:") }
+        #expect(failures.count == 1, "\(outage): \(crawl.stderr.suffix(2000))")
+        #expect(failures.first?.contains(outage == "down" ? "HTTP 503" : "list no project") == true, "\(failures)")
+        #expect(crawl.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "no summary of a run that did not happen: \(crawl.stdout)")
+        let opened = try StoreLocator.open("sqlite:\(store)")
+        #expect(try await opened.documentCount(collection: "plone") == 0)
+        try await opened.close()
+    }
+
     @Test func problemsGiveExitCode3AndAreListed() async throws {
         let fake = try await FakePyPI.start(Self.projects(5))
         fake.setRawBody("collective.addon0002", "<html>Service temporarily broken</html>")

@@ -77,7 +77,7 @@ import TrawlStore
     func get(_ serve: ServingProcess, _ path: String) async throws -> String {
         var request = HTTPClientRequest(url: serve.baseURL + path)
         request.headers.add(name: "X-TYPESENSE-API-KEY", value: Self.adminKey)
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(20))
+        let response = try await HTTPClient.shared.execute(request, timeout: TestTimeouts.clientRequest)
         return String(buffer: try await response.body.collect(upTo: 8 << 20))
     }
 

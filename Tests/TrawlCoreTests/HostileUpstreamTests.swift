@@ -5,42 +5,77 @@ import TestSupport
 import Testing
 @testable import TrawlCore
 
+/// The longest wait any header can ask for (7 days), for the argument lists below.
+private let week = RetryPolicy.longestHonouredWait
+
 /// What an upstream can send that once ended a crawl (a `Retry-After` of `inf`), and what must never
 /// leave for another host (keys on a redirect, credentials written into an index URL).
 @Suite struct HostileUpstreamTests {
     static let fastRetry = RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(5), maxDelay: .milliseconds(20), maxWait: .seconds(2))
 
     func fetcher(credentials: [String: Secret] = [:], maxBodyBytes: Int? = nil, logger: Logger = Logger(label: "test")) -> HTTPFetcher {
-        HTTPFetcher(configuration: .init(retry: Self.fastRetry, requestTimeout: .seconds(5), maxBodyBytes: maxBodyBytes, credentials: credentials), logger: logger)
+        HTTPFetcher(configuration: .init(retry: Self.fastRetry, requestTimeout: TestTimeouts.request, connectTimeout: TestTimeouts.connect, maxBodyBytes: maxBodyBytes, credentials: credentials), logger: logger)
     }
 
-    @Test(arguments: ["inf", "-inf", "nan", "1e30", "1e308", "-5", "9223372036854775808", "0x1p70", "Fri, 31 Dec 9999 23:59:59 GMT",
-                      "Thu, 01 Jan 1970 00:00:00 GMT", "soon", String(repeating: "9", count: 400)])
-    func retryAfterIsClampedNeverATrap(value: String) {
-        guard let wait = RetryPolicy.retryAfter(value) else { return }  // unparseable: the caller's own backoff applies
-        #expect(wait >= .zero)
-        #expect(wait <= RetryPolicy.longestHonouredWait)
+
+    /// Each hostile `Retry-After` with the exact wait it must become: a bound that is only checked as
+    /// "within range" cannot tell clamping from ignoring the header (nil) or from a wrong clamp.
+    @Test(arguments: [
+        ("inf", week), ("-inf", .zero), ("nan", .zero), ("1e30", week), ("1e308", week), ("-5", .zero),
+        ("9223372036854775808", week), ("0x1p70", week), ("Fri, 31 Dec 9999 23:59:59 GMT", week),
+        ("Thu, 01 Jan 1970 00:00:00 GMT", .zero), ("0", .zero), ("1.5", .milliseconds(1_500)), ("604800", week),
+        ("604801", week), ("604799", .seconds(604_799)),
+    ] as [(String, Duration)])
+    func retryAfterIsClampedToItsExactWait(value: String, expected: Duration) {
+        #expect(RetryPolicy.retryAfter(value) == expected, "Retry-After: \(value)")
     }
 
-    @Test(arguments: ["inf", "1e30", "-9223372036854775808", "9223372036854775807", "nan"])
-    func rateLimitResetIsClamped(reset: String) {
-        var headers = [(String, String)]()
-        headers.append(("x-ratelimit-remaining", "0"))
-        headers.append(("x-ratelimit-reset", reset))
-        let wait = HTTPFetcher.rateLimitWait(status: 403, headers: .init(headers))
-        if let wait {
-            #expect(wait >= .zero && wait <= RetryPolicy.longestHonouredWait)
-        }
+    /// Text that is neither seconds nor an HTTP date (or longer than any real header) is not a
+    /// wait at all: the caller's own backoff applies.
+    @Test(arguments: ["soon", String(repeating: "9", count: 400), "", "  "])
+    func unparseableRetryAfterIsNoWait(value: String) {
+        #expect(RetryPolicy.retryAfter(value) == nil)
     }
 
-    @Test("a 429 asking to wait forever stops the request as rate limited instead of trapping")
+    /// GitHub's reset is an epoch second: in the past (or negative, or `nan`) waits the one second
+    /// Trawl always waits before trying again; `inf` or far future waits the longest honoured wait.
+    @Test(arguments: [
+        ("inf", week), ("1e30", week), ("-9223372036854775808", .seconds(1)), ("9223372036854775807", week),
+        ("nan", .seconds(1)), ("0", .seconds(1)),
+    ] as [(String, Duration)])
+    func rateLimitResetIsClampedToItsExactWait(reset: String, expected: Duration) {
+        let headers: [(String, String)] = [("x-ratelimit-remaining", "0"), ("x-ratelimit-reset", reset)]
+        #expect(HTTPFetcher.rateLimitWait(status: 403, headers: .init(headers)) == expected, "x-ratelimit-reset: \(reset)")
+    }
+
+    @Test("a 429 asking to wait forever stops the request as rate limited, after one request, with the week-long wait")
     func infiniteRetryAfterIsRateLimited() async throws {
         for value in ["inf", "1e30", "1e308"] {
             let server = try await LoopbackServer.start { _ in .text("slow down", status: 429, headers: [("Retry-After", value)]) }
             let http = fetcher()
-            await #expect(throws: HTTPFetchError.self) { try await http.fetch(FetchRequest(server.baseURL + "/x", upstream: .pypi)) }
+            // Ignoring the header would retry after the policy's own 5–20 ms backoff and end in `.status`.
+            await #expect { try await http.fetch(FetchRequest(server.baseURL + "/x", upstream: .pypi)) } throws: { error in
+                guard case .rateLimited(_, _, let wait)? = error as? HTTPFetchError else { return false }
+                return wait == week
+            }
+            #expect(server.requestCount(prefix: "/x") == 1, "\(value): \(server.receivedPaths)")
             try await http.shutdown(); try await server.shutdown()
         }
+    }
+
+    @Test("a negative Retry-After is a wait of zero: the retry comes at once even when no wait at all is allowed")
+    func negativeRetryAfterRetriesAtOnce() async throws {
+        let answers = Mutex<[LoopbackResponse]>([.text("slow down", status: 429, headers: [("Retry-After", "-5")]), .json("{}")])
+        let server = try await LoopbackServer.start { _ in answers.withLock { $0.count > 1 ? $0.removeFirst() : $0[0] } }
+        // maxWait zero: a wait of exactly 0 is honoured; the header ignored would fall back to a
+        // 5–20 ms backoff, which is past maxWait and ends in `.rateLimited`.
+        let http = HTTPFetcher(configuration: .init(
+            retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(5), maxDelay: .milliseconds(20), maxWait: .zero),
+            requestTimeout: TestTimeouts.request, connectTimeout: TestTimeouts.connect))
+        let response = try await http.fetch(FetchRequest(server.baseURL + "/neg", upstream: .pypi))
+        try await http.shutdown(); try await server.shutdown()
+        #expect(response.status == 200)
+        #expect(response.attempts == 2)
     }
 
     @Test("keys in headers are not forwarded when a redirect leaves the origin; same-origin redirects keep them")
@@ -79,7 +114,7 @@ import Testing
         let logged = LogCapture()
         var logger = Logger(label: "test") { _ in logged }
         logger.logLevel = .trace
-        let http = HTTPFetcher(configuration: .init(retry: Self.fastRetry, credentials: config.credentials()), logger: logger)
+        let http = HTTPFetcher(configuration: .init(retry: Self.fastRetry, requestTimeout: TestTimeouts.request, connectTimeout: TestTimeouts.connect, credentials: config.credentials()), logger: logger)
         var message = ""
         do { _ = try await http.fetch(FetchRequest(base + "/pypi/x/json", upstream: .pypi)) } catch { message = "\(error)" }
         try await http.shutdown()
@@ -96,7 +131,12 @@ import Testing
     func bodyCap() async throws {
         let server = try await LoopbackServer.start { _ in .text(String(repeating: "x", count: 300_000)) }
         let http = fetcher(maxBodyBytes: 100_000)
-        await #expect(throws: HTTPFetchError.self) { try await http.fetch(FetchRequest(server.baseURL + "/big", upstream: .github)) }
+        await #expect { try await http.fetch(FetchRequest(server.baseURL + "/big", upstream: .github)) } throws: { error in
+            guard case .tooLarge(_, let limit)? = error as? HTTPFetchError else { return false }
+            return limit == 100_000
+        }
+        // Too large is not retried: the same answer would come again.
+        #expect(server.requestCount(prefix: "/big") == 1, "\(server.receivedPaths)")
         try await http.shutdown(); try await server.shutdown()
         #expect(Upstream.pypi.maxBodyBytes < 512 << 20)
     }

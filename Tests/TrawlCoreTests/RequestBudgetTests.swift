@@ -4,6 +4,8 @@ import Testing
 
 /// The sliding-window quota (pypistats: 30 requests a minute on top of ≤ 5/s).
 @Suite struct RequestBudgetTests {
+    /// The window is only ever checked from below (a loaded machine makes waits longer, never
+    /// shorter): the fourth start comes a whole window after the first.
     @Test func aFullWindowWaitsForItsOldestStart() async throws {
         let limiter = HostLimiter()
         let budget = RequestBudget(count: 3, per: .milliseconds(400))
@@ -12,9 +14,27 @@ import Testing
             let at = try await limiter.withPermit(host: "h", limit: 1, minimumInterval: .zero, budget: budget) { ContinuousClock.now }
             starts.append(at)
         }
-        #expect(starts[2] - starts[0] < .milliseconds(390), "three fit in the window at once")
-        #expect(starts[3] - starts[0] >= .milliseconds(390), "the fourth waits for the first to leave the window")
-        #expect(starts[4] - starts[1] >= .milliseconds(390))
+        #expect(starts[3] - starts[0] >= .milliseconds(400), "the fourth waits for the first to leave the window")
+        #expect(starts[4] - starts[1] >= .milliseconds(400))
+    }
+
+    /// "Three fit at once" without a clock bound: with an hour-long window the first three starts
+    /// return (a test that waited an hour would not), and the fourth is still waiting when cancelled —
+    /// its body never runs.
+    @Test func theBudgetsCountFitsAndOneMoreWaits() async throws {
+        let limiter = HostLimiter()
+        let budget = RequestBudget(count: 3, per: .seconds(3600))
+        for i in 0..<3 {
+            let ran = try await limiter.withPermit(host: "h", limit: 1, minimumInterval: .zero, budget: budget) { i }
+            #expect(ran == i)
+        }
+        let fourth = Task {
+            try await limiter.withPermit(host: "h", limit: 1, minimumInterval: .zero, budget: budget) { 3 }
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        fourth.cancel()
+        // Its body ran (a fourth start inside the window) if this returns 3 instead of throwing.
+        await #expect(throws: CancellationError.self) { _ = try await fourth.value }
     }
 
     @Test func pypistatsGetsThirtyAMinuteByDefault() async throws {
@@ -29,7 +49,7 @@ import Testing
     @Test func theFetcherAppliesTheBudgetPerUpstream() async throws {
         let server = try await LoopbackServer.start { _ in .json("{}") }
         let fetcher = HTTPFetcher(configuration: .init(
-            minimumInterval: [.pypistats: .zero], budget: [.pypistats: RequestBudget(count: 2, per: .milliseconds(500))]))
+            requestTimeout: TestTimeouts.request, connectTimeout: TestTimeouts.connect, minimumInterval: [.pypistats: .zero], budget: [.pypistats: RequestBudget(count: 2, per: .milliseconds(500))]))
         // Measured on the client: the third start cannot come before the first start + 500 ms,
         // however slowly the first connection opens.
         let before = ContinuousClock.now

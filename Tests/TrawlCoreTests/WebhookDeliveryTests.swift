@@ -91,8 +91,11 @@ import Testing
             if request.path == "/elsewhere" { return .status(200) }
             return answers.withLock { $0.isEmpty ? .status(200) : $0.removeFirst() }
         }
-        let http = HTTPFetcher(configuration: WebhookDelivery.httpConfiguration(timeout: .seconds(5)))
-        let delivery = WebhookDelivery(http: http, timeout: .seconds(5))
+        // A long deadline: each delivery is one attempt, and a timeout under load would be a wrong error case.
+        var configuration = WebhookDelivery.httpConfiguration(timeout: TestTimeouts.request)
+        configuration.connectTimeout = TestTimeouts.connect
+        let http = HTTPFetcher(configuration: configuration)
+        let delivery = WebhookDelivery(http: http, timeout: TestTimeouts.request)
         let url = receiver.baseURL + "/hook"
         let secret = Secret("hook-secret")
         await #expect(throws: HTTPFetchError.self) { try await delivery.deliver(Self.payload, to: url, secret: secret) }

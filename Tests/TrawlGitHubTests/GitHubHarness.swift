@@ -27,7 +27,7 @@ struct GitHubHarness {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-gh-\(UUID().uuidString)/t.sqlite").path
         let http = HTTPFetcher(configuration: .init(
             retry: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(5), maxDelay: .milliseconds(20), maxWait: .seconds(5)),
-            requestTimeout: .seconds(30),
+            requestTimeout: TestTimeouts.request, connectTimeout: TestTimeouts.connect,
             // Few index lookups in flight: the index fake runs in the test process, on the pool every
             // other test shares.
             concurrency: [.pypi: 4]))

@@ -25,7 +25,7 @@ struct CrawlHarness {
         let store = try SQLiteStore(path: path)
         let http = HTTPFetcher(
             configuration: .init(retry: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(5), maxDelay: .milliseconds(20), maxWait: .seconds(2)),
-                                 requestTimeout: .seconds(10)),
+                                 requestTimeout: TestTimeouts.request, connectTimeout: TestTimeouts.connect),
             cache: store)
         var registry = PluginRegistry()
         registry.registerPyPI()

@@ -27,9 +27,9 @@ import TrawlCore
 
     @Test func theClientReadsHTMLAndJSONListingsAndProjectPages() async throws {
         let fake = try await FakePyPI.start([.init(name: "Zope.Interface", versions: ["5.0", "6.0"]), .init(name: "plone_api")])
-        // One attempt and a long timeout: at the start of a full parallel run on 2 cores a 5 s read
-        // timeout was reached once in CI before the fake got the CPU to answer.
-        let http = HTTPFetcher(configuration: .init(retry: RetryPolicy(maxAttempts: 1), requestTimeout: .seconds(60)))
+        // One attempt and a long timeout (`TestTimeouts`): at the start of a full parallel run on 2
+        // cores a 5 s read timeout was reached once in CI before the fake got the CPU to answer.
+        let http = HTTPFetcher(configuration: .init(retry: RetryPolicy(maxAttempts: 1), requestTimeout: TestTimeouts.request, connectTimeout: TestTimeouts.connect))
         let client = PyPIClient(http: http, baseURL: fake.baseURL)
         for format in [FakePyPI.SimpleFormat.json, .html] {
             fake.serveMirror(format)
@@ -48,7 +48,7 @@ import TrawlCore
 
     @Test func aListingWithNoProjectIsAnError() async throws {
         let fake = try await FakePyPI.start([.init(name: "a")])
-        let http = HTTPFetcher(configuration: .init(retry: RetryPolicy(maxAttempts: 1), requestTimeout: .seconds(60)))
+        let http = HTTPFetcher(configuration: .init(retry: RetryPolicy(maxAttempts: 1), requestTimeout: TestTimeouts.request, connectTimeout: TestTimeouts.connect))
         let client = PyPIClient(http: http, baseURL: fake.baseURL)
         let answers: [(String, String)] = [
             ("<html><body><h1>Welcome to our proxy</h1><a href=\"/login\">Log in first</a></body></html>", "text/html"),
@@ -96,7 +96,7 @@ import TrawlCore
 
     @Test func aProjectGoneFromAFullIndexIsStillNotFound() async throws {
         let fake = try await FakePyPI.start([.init(name: "kept")])
-        let http = HTTPFetcher(configuration: .init(retry: RetryPolicy(maxAttempts: 1), requestTimeout: .seconds(60)))
+        let http = HTTPFetcher(configuration: .init(retry: RetryPolicy(maxAttempts: 1), requestTimeout: TestTimeouts.request, connectTimeout: TestTimeouts.connect))
         let client = PyPIClient(http: http, baseURL: fake.baseURL)
         let result = await client.project("gone", etag: nil)
         try await http.shutdown()
@@ -114,7 +114,10 @@ import TrawlCore
         #expect(PyPIIndexResolver.locate("https://mirror.invalid") == (base: "https://mirror.invalid", simple: "https://mirror.invalid/simple/"))
     }
 
-    @Test func hostileHTMLIsReadInLinearTimeAndBounded() {
+    /// What this checks is what the reader returns from hostile pages, not how long it takes (no
+    /// timing assertion: a loaded machine is slow, not wrong; a quadratic reader shows as this test
+    /// taking minutes, not as a failure). The name once said "linear time", which it never measured.
+    @Test func hostileHTMLYieldsTheRealLinksAndOnlyThose() {
         // An unclosed tag, a giant attribute, thousands of "<a" with no end, entities, and names that are not names.
         var names: [String] = []
         let page = "<a href=\"/simple/ok/\">ok</a>" + "<a href='x' data-x=\"" + String(repeating: "A", count: 200_000) + "\">big-one</a>"

@@ -36,6 +36,29 @@ import TrawlPyPI
         try await h.shutdown()
     }
 
+    /// The bound itself: "more than half" is refused, exactly half is not (5 of 10 here, 6 of 10
+    /// above is refused).
+    @Test func aRefreshRemovingExactlyHalfNeedsNoForce() async throws {
+        let h = try await CrawlHarness.start(Self.world())
+        _ = try await h.crawler(.full).run()
+        for i in 0..<5 { h.fake.remove("collective.kept\(i)") }
+        let summary = try await h.crawler(.refresh).run()
+        #expect(summary.removed == 5)
+        #expect(summary.withheld == nil, "\(summary.withheld ?? "nil")")
+        #expect(try await h.names().count == 5)
+        try await h.shutdown()
+    }
+
+    @Test func aFullCrawlFlaggingExactlyHalfStaleNeedsNoForce() async throws {
+        let h = try await CrawlHarness.start(Self.world())
+        _ = try await h.crawler(.full).run()
+        for i in 0..<5 { h.fake.remove("collective.kept\(i)") }
+        let summary = try await h.crawler(.full).run()
+        #expect(summary.stale == 5)
+        #expect(summary.withheld == nil, "\(summary.withheld ?? "nil")")
+        try await h.shutdown()
+    }
+
     @Test func aFullCrawlThatWouldFlagMostOfTheCollectionStaleFlagsNothingUnlessForced() async throws {
         let h = try await CrawlHarness.start(Self.world())
         _ = try await h.crawler(.full).run()

@@ -76,9 +76,12 @@ import TrawlStore
         // The worker drains the queue: no backoff, so each retry is runnable at once.
         let capture = LogCapture()
         let logger = capture.logger()
+        // A long deadline: a delivery timed out under load is an extra failed attempt the counts below do not expect.
+        var http = WebhookDelivery.httpConfiguration(timeout: TestTimeouts.request)
+        http.connectTimeout = TestTimeouts.connect
         let runner = NotifyJobRunner(
             profile: { $0 == profile.key ? profile : nil }, environment: { $0 == Self.secretVariable ? secret : nil },
-            http: WebhookDelivery.httpConfiguration(timeout: .seconds(10)), logger: logger)
+            http: http, logger: logger)
         var handlers = JobHandlers()
         handlers.register(JobKind.notify) { job in try await runner.run(job) }
         let worker = QueueWorker(

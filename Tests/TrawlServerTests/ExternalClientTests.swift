@@ -45,7 +45,7 @@ import Testing
 
     @Test func serveStopsGracefullyOnSIGTERM() async throws {
         let server = try await ServeProcess.start()
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "\(server.baseURL)/healthz"), timeout: .seconds(10))
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "\(server.baseURL)/healthz"), timeout: TestTimeouts.clientRequest)
         #expect(response.status.code == 200)
         let status = await server.stop()
         #expect(status == 0, "SIGTERM ends serve cleanly")
@@ -58,7 +58,7 @@ import Testing
         #expect(key.count >= 32, "\(server.stdout)")
         var request = HTTPClientRequest(url: "\(server.baseURL)/keys")
         request.headers.add(name: "X-TYPESENSE-API-KEY", value: key)
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let response = try await HTTPClient.shared.execute(request, timeout: TestTimeouts.clientRequest)
         #expect(response.status.code == 200, "the printed key is the admin key")
         #expect(await server.stop() == 0)
     }

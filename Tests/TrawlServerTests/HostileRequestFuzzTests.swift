@@ -79,7 +79,7 @@ struct HostileRequestFuzzTests {
 
     static func generate(_ g: inout SeededGenerator) -> Case {
         let key = g.chance(50) ? ServerHarness.adminKey : (g.chance(80) ? searchKey : nil)
-        switch g.below(12) {
+        switch g.below(13) {
         case 0, 1, 2, 3:
             return Case(method: .GET, path: "/collections/\(collection(&g))/documents/search?\(query(typesenseParameters, &g))", key: key)
         case 4, 5:
@@ -99,6 +99,15 @@ struct HostileRequestFuzzTests {
             let paths = ["/collections", "/collections/\(collection(&g))", "/aliases", "/aliases/\(collection(&g))", "/keys",
                          "/keys/\(encode(g.pick(Hostile.numbers), &g))", "/metrics", "/healthz", "/api/v1/profiles"]
             return Case(method: g.chance(85) ? .GET : .DELETE, path: g.pick(paths), key: key)
+        case 11:
+            // The comparison: its page and its API, with names that exist, do not, repeat, or are hostile.
+            let names = (0..<(g.chance(10) ? g.pick([11, 40]) : 1 + g.below(4))).map { _ in
+                g.chance(70) ? g.pick(["django-rest", "flask-login", "channels", "nope", "django-rest"]) : encode(Hostile.value(&g), &g)
+            }
+            return g.chance(50)
+                ? Case(method: .GET, path: "/compare?\(names.map { "p=\($0)" }.joined(separator: "&"))&\(query(["collection"], &g))", key: key)
+                : Case(method: .GET, path: "/api/v1/\(collection(&g))/compare?names=\(names.joined(separator: g.pick([",", "%2C"])))&\(query(["names", "format"], &g))",
+                       key: key)
         default:
             let body = g.chance(50)
                 ? "{\"actions\":[\"documents:search\"],\"collections\":[\(jsonValue(&g))],\"value\":\(jsonValue(&g)),\"description\":\(jsonValue(&g))}"
@@ -114,6 +123,8 @@ struct HostileRequestFuzzTests {
             var g = SeededGenerator(seed: 0x7EA1_2026)
             let generated = (0..<Self.cases).map { _ in Self.generate(&g) }
             var statuses: [Int: Int] = [:]
+            var compareStatuses: [Int: Int] = [:]
+            var innerCodes: [Int: Int] = [:]
             // Eight at a time: enough to overlap, few enough to keep the machine's other tests running.
             for chunk in stride(from: 0, to: generated.count, by: 8) {
                 let replies = try await withThrowingTaskGroup(of: (Case, ServerHarness.Reply).self) { group in
@@ -129,10 +140,27 @@ struct HostileRequestFuzzTests {
                 }
                 for (c, reply) in replies {
                     statuses[reply.status, default: 0] += 1
+                    if c.path.hasPrefix("/compare") || c.path.contains("/compare?") { compareStatuses[reply.status, default: 0] += 1 }
+                    // A multi_search answers 200 for the whole and a code per search: each inner answer
+                    // is a result or a 4xx with its message, never a 5xx hidden inside a 200.
+                    if c.path.hasPrefix("/multi_search"), reply.status == 200 {
+                        let object = try? JSONSerialization.jsonObject(with: Data(reply.body.utf8)) as? [String: Any]
+                        let results = object?["results"] as? [[String: Any]]
+                        #expect(results != nil, "\(c) → 200 without results: \(reply.body.prefix(300))")
+                        for result in results ?? [] {
+                            if let code = result["code"] as? Int {
+                                innerCodes[code, default: 0] += 1
+                                #expect((400..<500).contains(code) && result["error"] is String, "\(c) → inner \(result)")
+                            } else {
+                                innerCodes[200, default: 0] += 1
+                                #expect(result["found"] is Int && result["hits"] is [Any], "\(c) → inner result without found/hits: \(result.keys.sorted())")
+                            }
+                        }
+                    }
                     #expect((200..<500).contains(reply.status), "\(c) → \(reply.status) \(reply.body.prefix(300))")
                     // A request line past the HTTP parser's own 80 KiB limit is refused by the parser
                     // (400, no body) before any route or middleware sees it.
-                    if reply.status >= 400, !c.path.hasPrefix("/?"), !c.path.hasPrefix("/packages/"), c.path.utf8.count < 80 * 1024,
+                    if reply.status >= 400, !c.path.hasPrefix("/?"), !c.path.hasPrefix("/packages/"), !c.path.hasPrefix("/compare?"), c.path.utf8.count < 80 * 1024,
                         // and so is a target with raw bytes no client sends unencoded (controls, spaces, non-ASCII).
                         c.path.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) {
                         // Errors keep Typesense's shape: a JSON object with a message.
@@ -144,6 +172,10 @@ struct HostileRequestFuzzTests {
             // The fuzz must reach both answers: real searches and refusals.
             #expect(statuses.filter { (200..<300).contains($0.key) }.values.reduce(0, +) > Self.cases / 10, "\(statuses)")
             #expect(statuses[400, default: 0] > Self.cases / 10, "\(statuses)")
+            // The comparison routes and the searches inside a multi_search are reached, both ways.
+            #expect(compareStatuses.filter { (200..<300).contains($0.key) }.values.reduce(0, +) > 0, "\(compareStatuses)")
+            #expect(compareStatuses.filter { (400..<500).contains($0.key) }.values.reduce(0, +) > 0, "\(compareStatuses)")
+            #expect(innerCodes[200, default: 0] > 0 && innerCodes.keys.contains { (400..<500).contains($0) }, "\(innerCodes)")
             let health = try await server.get("/healthz")
             #expect(health.status == 200)
         }

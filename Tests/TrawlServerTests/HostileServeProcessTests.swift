@@ -42,13 +42,13 @@ struct HostileServeProcessTests {
             create.method = .POST
             create.headers.add(name: "X-TYPESENSE-API-KEY", value: "test-admin-key-0123456789")
             create.body = .bytes(ByteBuffer(string: #"{"actions":["documents:search"],"collections":["django"],"value":"\#(Self.searchOnlyKey)"}"#))
-            let created = try await client.execute(create, timeout: .seconds(10))
+            let created = try await client.execute(create, timeout: TestTimeouts.clientRequest)
             #expect(created.status == .created)
 
             for target in Self.hostileTargets {
                 var request = HTTPClientRequest(url: serve.baseURL + target)
                 request.headers.add(name: "X-TYPESENSE-API-KEY", value: Self.searchOnlyKey)
-                let response = try await client.execute(request, timeout: .seconds(20))
+                let response = try await client.execute(request, timeout: TestTimeouts.clientRequest)
                 _ = try await response.body.collect(upTo: 16 << 20)
                 #expect((400..<500).contains(Int(response.status.code)) || response.status == .ok, "\(target.prefix(120)) → \(response.status)")
                 #expect(response.status.code < 500, "\(target.prefix(120)) → \(response.status)")
@@ -73,14 +73,14 @@ struct HostileServeProcessTests {
             request.method = .POST
             request.headers.add(name: "X-TYPESENSE-API-KEY", value: Self.searchOnlyKey)
             request.body = .bytes(ByteBuffer(string: multi))
-            let answer = try await client.execute(request, timeout: .seconds(10))
+            let answer = try await client.execute(request, timeout: TestTimeouts.clientRequest)
             let body = try await answer.body.collect(upTo: 16 << 20)
             #expect(answer.status.code < 500, "multi_search → \(answer.status): \(String(buffer: body).prefix(200))")
 
             // Still serving: a normal search with the browser's key.
             var search = HTTPClientRequest(url: serve.baseURL + "/collections/django/documents/search?q=django&query_by=name")
             search.headers.add(name: "X-TYPESENSE-API-KEY", value: Self.searchOnlyKey)
-            let after = try await client.execute(search, timeout: .seconds(10))
+            let after = try await client.execute(search, timeout: TestTimeouts.clientRequest)
             let afterBody = String(buffer: try await after.body.collect(upTo: 16 << 20))
             #expect(after.status == .ok, "\(afterBody.prefix(200))")
             #expect(afterBody.contains("\"found\""))

@@ -19,7 +19,7 @@ struct StatsHarness {
         store = try SQLiteStore(path: path)
         http = HTTPFetcher(configuration: .init(
             retry: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(5), maxDelay: .milliseconds(20), maxWait: maxWait),
-            requestTimeout: .seconds(20), budget: budget))
+            requestTimeout: TestTimeouts.request, connectTimeout: TestTimeouts.connect, budget: budget))
     }
 
     func context(clickhouse: String = closed, pypistats: String = closed, environment: [String: String] = [:],

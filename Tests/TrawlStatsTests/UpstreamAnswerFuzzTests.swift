@@ -44,7 +44,7 @@ import TrawlCore
     static func http() -> HTTPFetcher {
         // pypistats' politeness (≤ 5/s, 30 a minute) would make 300 loopback answers take ten minutes.
         HTTPFetcher(configuration: .init(
-            retry: RetryPolicy(maxAttempts: 1), requestTimeout: .seconds(30), minimumInterval: [.pypistats: .zero],
+            retry: RetryPolicy(maxAttempts: 1), requestTimeout: TestTimeouts.request, connectTimeout: TestTimeouts.connect, minimumInterval: [.pypistats: .zero],
             budget: [.pypistats: RequestBudget(count: 1_000_000, per: .seconds(1))]))
     }
 
@@ -63,7 +63,8 @@ import TrawlCore
             let graphqlTemplate = #"{"data":{"rateLimit":{"cost":#N,"remaining":#N,"resetAt":"2030-01-01T00:00:00Z"},"r0":"# + repo + #","r1":"# + repo + "}}"
             var g = SeededGenerator(seed: 0x61_7468_7562)
             var answered = 0
-            for i in 0..<Self.casesPerUpstream {
+            // Two upstreams take turns: twice the cases, so each gets `casesPerUpstream` (it once got half).
+            for i in 0..<(2 * Self.casesPerUpstream) {
                 answer.set(Self.damaged(i % 2 == 0 ? restTemplate : graphqlTemplate, &g))
                 let result = await (i % 2 == 0 ? rest as any RepoFetcher : graphql).fetch(refs, cached: [:])
                 for case .found(let data, _) in result.answers.values {
@@ -90,7 +91,8 @@ import TrawlCore
             let recent = #"{"data":{"last_day":#N,"last_week":#N,"last_month":#N},"package":"pkg","type":"recent_downloads"}"#
             var g = SeededGenerator(seed: 0xC1C4_0005)
             var counted = 0
-            for i in 0..<Self.casesPerUpstream {
+            // Two upstreams take turns: twice the cases, so each gets `casesPerUpstream` (it once got half).
+            for i in 0..<(2 * Self.casesPerUpstream) {
                 var counts: [DownloadCounts] = []
                 if i % 2 == 0 {
                     answer.set(Self.damaged(rows, &g))

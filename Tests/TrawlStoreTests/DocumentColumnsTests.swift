@@ -41,38 +41,68 @@ import TrawlCore
         try await fixture.store.close()
     }
 
+    /// What each value column must hold, written out as literals (not computed by the closures the
+    /// upsert itself uses, which would agree with a wrong upsert): integers pairwise distinct, so a
+    /// value written into another column's position (a swapped `$n` in PostgreSQL, a reordered
+    /// column list) shows. Booleans are six: each of the documents below sets exactly one.
+    static let integers: [String: Int64] = [
+        "upload_timestamp": 1_700_000_001, "github_stars": 101, "github_updated": 1_700_000_002, "download_last_day": 102,
+        "download_last_week": 103, "download_last_month": 104, "download_total": 105, "health_score": 77, "dependents_count": 106,
+        "first_seen": 1_600_000_000, "last_synced": 1_700_000_003, "version_major": 7, "version_minor": 8, "version_bugfix": 9,
+    ]
+    static let booleans = ["is_official", "is_verified", "is_new", "yanked", "stale", "has_github"]
+    static let texts = ["version_sortable": "0007.0008.0009"]
+
+    /// A document with the literal values above and only `flag` of the booleans set.
+    static func document(_ name: String, flag: String) -> PackageDocument {
+        var d = PackageDocument(name: name)
+        d.versionSortable = "0007.0008.0009"
+        d.uploadTimestamp = 1_700_000_001; d.githubStars = 101; d.githubUpdated = 1_700_000_002
+        d.downloadLastDay = 102; d.downloadLastWeek = 103; d.downloadLastMonth = 104; d.downloadTotal = 105
+        d.healthScore = 77; d.dependentsCount = 106; d.firstSeen = 1_600_000_000; d.lastSynced = 1_700_000_003
+        d.versionMajor = 7; d.versionMinor = 8; d.versionBugfix = 9
+        d.isOfficial = flag == "is_official"; d.isVerified = flag == "is_verified"; d.isNew = flag == "is_new"
+        d.yanked = flag == "yanked"; d.stale = flag == "stale"; d.githubURL = flag == "has_github" ? "https://github.com/a/b" : ""
+        return d
+    }
+
+    @Test func theLiteralTableNamesEveryColumn() {
+        let named = Set(Self.integers.keys).union(Self.booleans).union(Self.texts.keys)
+        #expect(named == Set(DocumentColumns.all.map(\.name)))
+        #expect(Set(Self.integers.values).count == Self.integers.count, "integers pairwise distinct")
+    }
+
     /// Every value column round-trips through the generated upsert: what a sort or filter reads
-    /// from the column is what the document says.
+    /// from the column is the literal the document was given.
     @Test(arguments: StoreKind.allCases)
     func generatedUpsertWritesEveryColumn(kind: StoreKind) async throws {
         guard let fixture = try await StoreFixture.make(kind) else { return }
-        var d = PackageDocument(name: "Column-Check")
-        d.versionSortable = "0001.0002"
-        d.uploadTimestamp = 1_700_000_001; d.githubStars = 7; d.githubUpdated = 1_700_000_002
-        d.downloadLastDay = 11; d.downloadLastWeek = 12; d.downloadLastMonth = 13; d.downloadTotal = 14
-        d.healthScore = 77; d.firstSeen = 1_600_000_000; d.lastSynced = 1_700_000_003
-        d.versionMajor = 1; d.versionMinor = 2; d.versionBugfix = 3
-        d.isOfficial = true; d.isVerified = true; d.isNew = true; d.yanked = true; d.stale = true; d.githubURL = "https://github.com/a/b"
-        try await fixture.store.upsert([StoredPackage(document: d)], collection: "cols")
+        let documents = Self.booleans.map { Self.document("column-\($0.replacingOccurrences(of: "_", with: "-"))", flag: $0) }
+        try await fixture.store.upsert(documents.map { StoredPackage(document: $0) }, collection: "cols")
         // Twice: the ON CONFLICT branch writes the same values.
-        try await fixture.store.upsert([StoredPackage(document: d)], collection: "cols")
-        for column in DocumentColumns.all {
-            let stored: String
-            if let sqlite = fixture.store as? SQLiteStore {
-                stored = try await sqlite.pool.read { db in
-                    try String.fetchOne(db, sql: "SELECT CAST(\(column.name) AS TEXT) FROM documents WHERE name = 'column-check'") ?? "?"
+        try await fixture.store.upsert(documents.map { StoredPackage(document: $0) }, collection: "cols")
+        for (flag, document) in zip(Self.booleans, documents) {
+            for column in DocumentColumns.all {
+                let stored: String
+                if let sqlite = fixture.store as? SQLiteStore {
+                    stored = try await sqlite.pool.read { db in
+                        try String.fetchOne(db, sql: "SELECT CAST(\(column.name) AS TEXT) FROM documents WHERE name = ?", arguments: [document.normalizedName]) ?? "?"
+                    }
+                } else if let postgres = fixture.store as? PostgresStore {
+                    stored = try await postgres.rows(PostgresQuery(unsafeSQL: "SELECT \(column.name)::text FROM documents WHERE name = '\(document.normalizedName)'"))
+                        .first.map { try $0.decode(String.self) } ?? "?"
+                } else { continue }
+                let expected: String
+                if let number = Self.integers[column.name] {
+                    expected = String(number)
+                } else if let text = Self.texts[column.name] {
+                    expected = text
+                } else {
+                    let on = column.name == flag
+                    expected = kind == .sqlite ? (on ? "1" : "0") : (on ? "true" : "false")
                 }
-            } else if let postgres = fixture.store as? PostgresStore {
-                stored = try await postgres.rows(PostgresQuery(unsafeSQL: "SELECT \(column.name)::text FROM documents WHERE name = 'column-check'"))
-                    .first.map { try $0.decode(String.self) } ?? "?"
-            } else { continue }
-            let expected: String
-            switch column.value(d) {
-            case .text(let text): expected = text
-            case .integer(let number): expected = String(number)
-            case .boolean(let flag): expected = kind == .sqlite ? (flag ? "1" : "0") : (flag ? "true" : "false")
+                #expect(stored == expected, "\(kind) \(document.normalizedName) \(column.name): \(stored) ≠ \(expected)")
             }
-            #expect(stored == expected, "\(kind) \(column.name): \(stored) ≠ \(expected)")
         }
         try await fixture.store.close()
     }

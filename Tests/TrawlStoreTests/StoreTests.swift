@@ -1,4 +1,6 @@
 import Foundation
+import GRDB
+import PostgresNIO
 import Testing
 import TrawlCore
 @testable import TrawlStore
@@ -227,7 +229,9 @@ import TrawlCore
         #expect(!APIKeyHash.constantTimeEquals("abc", "abcd"))
     }
 
-    @Test(arguments: StoreKind.allCases) func readersAreNotBlockedByAWriter(_ kind: StoreKind) async throws {
+    /// Many reads and writes at once all succeed (no "database is locked"); that reads are not
+    /// *blocked* is shown by `aReadCompletesWhileAWriteIsOpen`, which this test cannot show.
+    @Test(arguments: StoreKind.allCases) func concurrentReadsAndWritesAllSucceed(_ kind: StoreKind) async throws {
         guard let fixture = try await StoreFixture.make(kind) else { return }
         let store = fixture.store
         try await store.upsert([StoredPackage(document: Self.doc("seed"))], collection: "c")
@@ -246,6 +250,46 @@ import TrawlCore
             try await group.waitForAll()
         }
         #expect(try await store.documentCount(collection: "c") == 1001)
+    }
+
+    /// Readers are not blocked by a writer: a write transaction is opened on another connection
+    /// (as a crawl in another process holds one) and stays open while the store answers a count and
+    /// a search — which therefore completed during the write, by construction, not by timing — and
+    /// they see the state before it; after the commit they see the write.
+    @Test(arguments: StoreKind.allCases) func aReadCompletesWhileAWriteIsOpen(_ kind: StoreKind) async throws {
+        guard let fixture = try await StoreFixture.make(kind) else { return }
+        let store = fixture.store
+        try await store.upsert([StoredPackage(document: Self.doc("seed", summary: "seed text")), StoredPackage(document: Self.doc("other"))], collection: "c")
+        var during: (count: Int, found: Int) = (-1, -1)
+        let read = { () async throws -> (count: Int, found: Int) in
+            (try await store.documentCount(collection: "c"), try await store.search(SearchQuery(text: "seed"), collection: "c").total)
+        }
+        if let sqlite = store as? SQLiteStore {
+            var configuration = Configuration()
+            configuration.allowsUnsafeTransactions = true  // the transaction spans two accesses on purpose
+            let writer = try DatabaseQueue(path: sqlite.path, configuration: configuration)
+            try await writer.writeWithoutTransaction { db in
+                // EXCLUSIVE: with a rollback journal it shuts every reader out until the commit;
+                // only WAL lets the reads below through (there it is the same as IMMEDIATE).
+                try db.execute(sql: "BEGIN EXCLUSIVE")
+                try db.execute(sql: "DELETE FROM documents WHERE collection = 'c' AND name = 'seed'")
+            }
+            during = try await read()
+            try await writer.writeWithoutTransaction { db in try db.execute(sql: "COMMIT") }
+            try writer.close()
+        } else if let postgres = store as? PostgresStore {
+            during = try await postgres.client.withConnection { connection in
+                _ = try await connection.query("BEGIN", logger: postgres.logger)
+                _ = try await connection.query("DELETE FROM documents WHERE collection = 'c' AND name = 'seed'", logger: postgres.logger)
+                let seen = try await read()
+                _ = try await connection.query("COMMIT", logger: postgres.logger)
+                return seen
+            }
+        }
+        #expect(during.count == 2 && during.found == 1, "a read during the write sees the state before it: \(during)")
+        let after = try await read()
+        #expect(after.count == 1 && after.found == 0, "after the commit: \(after)")
+        try await store.close()
     }
 
     @Test func storeURLs() async throws {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import TrawlCore
 import TrawlTypesense
@@ -32,7 +33,7 @@ import TrawlTypesense
     }
 
     @Test func errorsNeverCarryTheKey() async throws {
-        let http = HTTPFetcher(configuration: .init(retry: RetryPolicy(maxAttempts: 1)))
+        let http = HTTPFetcher(configuration: .init(retry: RetryPolicy(maxAttempts: 1), requestTimeout: TestTimeouts.request, connectTimeout: TestTimeouts.connect))
         let client = TypesenseClient(baseURL: "http://127.0.0.1:1/", apiKey: Secret("s3cr3t-key"), http: http)
         #expect(client.baseURL == "http://127.0.0.1:1")
         #expect(!"\(client)".contains("s3cr3t-key"))

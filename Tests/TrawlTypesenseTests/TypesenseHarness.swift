@@ -27,7 +27,7 @@ struct TypesenseHarness {
         }
         let http = HTTPFetcher(configuration: .init(
             retry: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(20), maxDelay: .milliseconds(200), maxWait: .seconds(2)),
-            requestTimeout: .seconds(120)))
+            requestTimeout: TestTimeouts.request, connectTimeout: TestTimeouts.connect))
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-ts-\(UUID().uuidString)/t.sqlite").path
         var logger = Logger(label: "test")
         logger.logLevel = .critical

@@ -1,4 +1,5 @@
 import Foundation
+import TrawlCore
 
 /// The JSON API answer for one project (`{base}/pypi/{name}/json`), decoded leniently: real
 /// projects have nulls, missing keys and odd types, and one odd field must not lose a package.
@@ -148,7 +149,10 @@ struct ProjectJSON: Decodable {
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         info = try c.decode(Info.self, forKey: .info)
-        lastSerial = ((try? c.decodeIfPresent(Int64.self, forKey: .lastSerial))) ?? 0
+        // Past ±2^62 the serial is ignored (docs/limits.md), as the index scanner does: a serial of
+        // Int64.max was kept as is, where a later `+ 1` or a comparison with a clamped one goes wrong.
+        let serial = (try? c.decodeIfPresent(Int64.self, forKey: .lastSerial)) ?? nil
+        lastSerial = serial.flatMap { $0.magnitude <= UInt64(BoundedNumber.magnitude) ? $0 : nil } ?? 0
         releases = ((try? c.decodeIfPresent([String: [File]].self, forKey: .releases))) ?? [:]
         urls = ((try? c.decodeIfPresent([File].self, forKey: .urls))) ?? []
         vulnerabilities = ((try? c.decodeIfPresent(Lenient<Advisory>.self, forKey: .vulnerabilities))?.values) ?? []

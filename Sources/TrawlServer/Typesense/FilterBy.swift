@@ -204,8 +204,12 @@ struct FilterNumber {
             ceiling = value
             return
         }
+        // Strictly below the bound as a double: an integer just past 2^62 ("4611686018427387905")
+        // fails the integer path above and, as a double, rounds to exactly 2^62 — `<=` let it in as
+        // 2^62 (a 200 for a value docs/limits.md refuses, compared as a different number). Exact
+        // integers up to the bound take the integer path; a decimal that rounds to it is refused.
         guard text.utf8.count <= 64, let value = BoundedNumber.decimal(text),
-            abs(value) <= Double(RequestLimits.filterNumber)
+            abs(value) < Double(RequestLimits.filterNumber)
         else {
             throw APIError.badRequest(
                 "Numerical field `\(field)` has an invalid value `\(TypesenseParams.quoted(text))`: expected a number within ±2^62.")
