@@ -39,18 +39,14 @@ public enum Python {
         return process
     }
 
-    /// Whether `import MODULE` works, waiting without blocking a thread.
+    /// Whether `import MODULE` works, waiting without blocking a thread (spawned by `ChildProcess`).
     public static func has(_ module: String) async -> Bool {
-        let p = process(["-c", "import \(module)"])
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        do {
-            try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
-                p.terminationHandler = { _ in c.resume() }
-                do { try p.run() } catch { c.resume(throwing: error) }
-            }
-        } catch { return false }
-        return p.terminationStatus == 0
+        let (path, arguments) = executable.map { ($0, ["-c", "import \(module)"]) } ?? ("/usr/bin/env", ["python3", "-c", "import \(module)"])
+        guard let child = try? ChildProcess.spawn(
+            executable: path, arguments: arguments, environment: ProcessInfo.processInfo.environment,
+            directory: FileManager.default.temporaryDirectory.path)
+        else { return false }
+        return await child.exitStatus() == 0
     }
 
     /// Whether `import MODULE` works (blocking: for synchronous callers and benchmarks).

@@ -4,7 +4,7 @@ public import Foundation
 /// files, ready once it printed "listening on http://127.0.0.1:PORT" on standard error, stopped
 /// with SIGTERM. For tests that drive the built binary the way users leave it running.
 public struct ServingProcess: Sendable {
-    public let process: Process
+    public let process: ChildProcess
     public let port: Int
     public let directory: URL
     public let stderrURL: URL
@@ -18,13 +18,7 @@ public struct ServingProcess: Sendable {
 
     public static func start(_ arguments: [String], environment: [String: String], directory: URL) async throws -> ServingProcess {
         let stderrURL = directory.appendingPathComponent("serve.stderr"), stdoutURL = directory.appendingPathComponent("serve.stdout")
-        FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
-        FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-        let process = TrawlProcess.makeProcess(arguments, environment: environment, directory: directory)
-        process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
-        process.standardError = try FileHandle(forWritingTo: stderrURL)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        let process = try TrawlProcess.spawn(arguments, environment: environment, directory: directory, stdout: stdoutURL, stderr: stderrURL)
         for _ in 0..<600 {
             let text = (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? ""
             if let range = text.range(of: "listening on http://127.0.0.1:") {
@@ -42,12 +36,7 @@ public struct ServingProcess: Sendable {
 
     /// SIGTERM, then waits (without blocking a thread) for the exit status.
     public func stop() async -> Int32 {
-        if process.isRunning {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                process.terminationHandler = { _ in continuation.resume() }
-                if process.isRunning { process.terminate() } else { continuation.resume() }
-            }
-        }
-        return process.terminationStatus
+        if process.isRunning { process.terminate() }
+        return await process.exitStatus()
     }
 }

@@ -24,50 +24,29 @@ public struct TrawlProcess {
     /// Runs `trawl ARGS` in `directory` with `environment` added to a minimal one (PATH, HOME).
     /// Waits without blocking a thread: tests run fakes in this process on the same small pool.
     public static func run(_ arguments: [String], environment: [String: String] = [:], directory: URL? = nil) async throws -> Result {
-        let process = makeProcess(arguments, environment: environment, directory: directory ?? temporaryDirectory())
         // Output goes to files, not pipes: a chatty process can never block on a full pipe.
         let scratch = temporaryDirectory()
-        let outURL = scratch.appendingPathComponent("stdout"), errURL = scratch.appendingPathComponent("stderr")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            process.terminationHandler = { _ in continuation.resume() }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
-        }
-        try out.close()
-        try err.close()
         defer { try? FileManager.default.removeItem(at: scratch) }
+        let outURL = scratch.appendingPathComponent("stdout"), errURL = scratch.appendingPathComponent("stderr")
+        let child = try spawn(arguments, environment: environment, directory: directory ?? temporaryDirectory(), stdout: outURL, stderr: errURL)
+        let status = await child.exitStatus()
         return Result(
-            status: process.terminationStatus,
+            status: status,
             stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
             stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
     }
 
-    /// Starts `trawl ARGS` without waiting (for tests that kill it mid-run); output is discarded.
-    public static func spawn(_ arguments: [String], environment: [String: String] = [:], directory: URL) throws -> Process {
-        let process = makeProcess(arguments, environment: environment, directory: directory)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        return process
-    }
-
-    /// `trawl ARGS` in `directory`, with `environment` over a minimal one (PATH, HOME): nothing
-    /// from the developer's own shell (a real GITHUB_TOKEN, TRAWL_STORE) leaks into a test.
-    public static func makeProcess(_ arguments: [String], environment: [String: String], directory: URL) -> Process {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
+    /// Starts `trawl ARGS` in `directory` without waiting (servers, workers, tests that kill it
+    /// mid-run), with `environment` over a minimal one (PATH, HOME): nothing from the developer's
+    /// own shell (a real GITHUB_TOKEN, TRAWL_STORE) leaks into a test. Output is discarded unless
+    /// files are given.
+    public static func spawn(
+        _ arguments: [String], environment: [String: String] = [:], directory: URL, stdout: URL? = nil, stderr: URL? = nil
+    ) throws -> ChildProcess {
         var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
         env.merge(environment) { _, new in new }
-        process.environment = env
-        process.currentDirectoryURL = directory
-        return process
+        return try ChildProcess.spawn(
+            executable: executable.path, arguments: arguments, environment: env, directory: directory.path, stdout: stdout?.path, stderr: stderr?.path)
     }
 
     /// A new empty folder.

@@ -5,7 +5,7 @@ import Testing
 /// `trawl serve --port 0` as a child process over a seeded store (`ServingProcess` runs it).
 struct ServeProcess {
     let serving: ServingProcess
-    var process: Process { serving.process }
+    var process: ChildProcess { serving.process }
     var port: Int { serving.port }
     var directory: URL { serving.directory }
     var stderrURL: URL { serving.stderrURL }
@@ -43,24 +43,13 @@ enum Subprocess {
         let scratch = TrawlProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: scratch) }
         let outURL = scratch.appendingPathComponent("out")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { _, new in new }
-        process.environment = env
-        process.standardOutput = out
-        process.standardError = out
-        process.standardInput = FileHandle.nullDevice
-        process.currentDirectoryURL = scratch  // tools that leave caches behind (schemathesis) leave them here
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            process.terminationHandler = { _ in continuation.resume() }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
-        }
-        try out.close()
-        return Result(status: process.terminationStatus, output: String(decoding: try Data(contentsOf: outURL), as: UTF8.self))
+        // Tools that leave caches behind (schemathesis) leave them in the scratch folder.
+        let child = try ChildProcess.spawn(
+            executable: executable, arguments: arguments, environment: env, directory: scratch.path, stdout: outURL.path, stderr: outURL.path)
+        let status = await child.exitStatus()
+        return Result(status: status, output: String(decoding: try Data(contentsOf: outURL), as: UTF8.self))
     }
 
     /// The absolute path of a program on PATH, or nil.
