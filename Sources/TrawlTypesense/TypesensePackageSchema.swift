@@ -8,6 +8,11 @@ public enum TypesensePackageSchema {
     /// Popularity is the natural default order.
     public static let defaultSortingField = "download_last_month"
 
+    /// The `sort_by` the README recommends to front ends searching a real Typesense (InstantSearch):
+    /// matches in ten text-match buckets, popular packages first inside a bucket — the nearest
+    /// Typesense comes to Trawl's tiers-then-popularity order (`trawl-relevance-bench` measures it).
+    public static let recommendedSortBy = "_text_match(buckets: 10):desc,popularity:desc"
+
     public static func schema(name: String) -> TypesenseSchema {
         TypesenseSchema(name: name, fields: fields, defaultSortingField: defaultSortingField, tokenSeparators: ["-", "_", "."])
     }
@@ -36,6 +41,8 @@ public enum TypesensePackageSchema {
             f.append(.init(number, "int32", facet: true, optional: true))
         }
         f.append(.init("download_last_month", "int64"))
+        // Trawl's popularity prior in hundredths (see `TypesenseDocument.popularity`), for `recommendedSortBy`.
+        f.append(.init("popularity", "int64", optional: true))
         for number in [
             "upload_timestamp", "github_stars", "github_watchers", "github_forks", "github_open_issues", "github_updated",
             "download_last_day", "download_last_week", "download_total", "download_updated", "health_score", "first_seen",
