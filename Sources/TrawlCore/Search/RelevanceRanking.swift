@@ -34,6 +34,9 @@ public struct RelevanceRanking: Sendable {
     let ecosystem: String
     /// Whether any word was replaced by near spellings.
     public let corrected: Bool
+    /// The query's words in one piece when no word has alternatives (then it is the same for
+    /// every candidate; computed once rather than per matching document).
+    let fixedCompactQuery: String?
 
     /// - Parameters:
     ///   - text: the query as typed.
@@ -50,6 +53,7 @@ public struct RelevanceRanking: Sendable {
         }
         self.words = words
         corrected = words.contains { $0.contains(where: \.typo) }
+        fixedCompactQuery = words.allSatisfy { $0.count == 1 } ? words.map { $0[0].text }.joined() : nil
         literalName = PackageName.normalize(text.trimmingCharacters(in: .whitespaces))
         ecosystem = Self.words(collection).first ?? ""
     }
@@ -145,7 +149,7 @@ public struct RelevanceRanking: Sendable {
             bare = String(compactName.dropFirst(ecosystem.count))
         }
         // The query in one piece, each word in the spelling the name uses if it has one.
-        let compactQuery = words.map { spellings in
+        let compactQuery = fixedCompactQuery ?? words.map { spellings in
             (spellings.first { nameWords.contains($0.text) } ?? spellings[0]).text
         }.joined()
         let closeness = 99 - min(99, max(0, bare.count - compactQuery.count))
