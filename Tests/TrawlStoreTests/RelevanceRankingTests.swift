@@ -182,4 +182,36 @@ import TrawlStore
         }
         try await paths.store.close()
     }
+
+    /// The ASCII way of assessing (bytes compared in place) answers exactly as the general way
+    /// (words split into Strings), over generated names, summaries, keywords and queries, typo'd
+    /// ones included.
+    @Test func theASCIIWayAgreesWithTheGeneralWay() {
+        var random = SeededRandom(seed: 99)
+        let vocabulary = ["django", "debug", "toolbar", "debugtool", "rest", "restframework", "cache", "cach", "celery", "beat",
+                          "redis", "red", "a", "x1", "forms", "form", "admin", "drf", "Toolbar", "REST", "api"]
+        func pick() -> String { vocabulary[random.below(vocabulary.count)] }
+        var compared = 0
+        for _ in 0..<3_000 {
+            let nameWords = (0..<(1 + random.below(4))).map { _ in pick() }
+            let separators = ["-", "_", ".", ""]
+            let name = PackageName.normalize(nameWords.joined(separator: separators[random.below(separators.count)]))
+            let candidate = RelevanceRanking.Candidate(
+                name: name, summary: (0..<random.below(6)).map { _ in pick() }.joined(separator: random.below(2) == 0 ? " " : ", "),
+                keywords: (0..<random.below(3)).map { _ in pick() }, downloads: Int64(random.below(1_000_000)),
+                dependents: Int64(random.below(50)), stars: Int64(random.below(10_000)))
+            let queryWords = (0..<(1 + random.below(3))).map { _ in pick().lowercased() }
+            var corrections: [String: [String]] = [:]
+            if random.below(3) == 0, let word = queryWords.first {
+                corrections[word] = (0..<(1 + random.below(3))).map { _ in pick().lowercased() }
+            }
+            let text = random.below(4) == 0 ? name : queryWords.joined(separator: " ")
+            for collection in ["django", "", "drf-1"] {
+                let ranking = RelevanceRanking(text: text, collection: collection, corrections: text == name ? [:] : corrections)
+                #expect(ranking.explain(candidate) == ranking.explainTheGeneralWay(candidate), "\(text) / \(name) / \(candidate.summary) / \(candidate.keywords)")
+                compared += 1
+            }
+        }
+        #expect(compared == 9_000)
+    }
 }

@@ -37,6 +37,7 @@ public struct RelevanceRanking: Sendable {
     /// The query's words in one piece when no word has alternatives (then it is the same for
     /// every candidate; computed once rather than per matching document).
     let fixedCompactQuery: String?
+    let fixedCompactQueryLength: Int
 
     /// - Parameters:
     ///   - text: the query as typed.
@@ -54,6 +55,7 @@ public struct RelevanceRanking: Sendable {
         self.words = words
         corrected = words.contains { $0.contains(where: \.typo) }
         fixedCompactQuery = words.allSatisfy { $0.count == 1 } ? words.map { $0[0].text }.joined() : nil
+        fixedCompactQueryLength = fixedCompactQuery?.count ?? 0
         literalName = PackageName.normalize(text.trimmingCharacters(in: .whitespaces))
         ecosystem = Self.words(collection).first ?? ""
     }
@@ -93,7 +95,16 @@ public struct RelevanceRanking: Sendable {
 
     /// Why a package ranks where it does (what `explain=true` shows).
     public func explain(_ candidate: Candidate) -> RelevanceExplanation {
-        let a = assess(candidate)
+        explain(candidate, assess(candidate))
+    }
+
+    /// `explain` computed the general way (words split into Strings) even for ASCII text: for the
+    /// test that checks the ASCII way gives the same answers.
+    public func explainTheGeneralWay(_ candidate: Candidate) -> RelevanceExplanation {
+        explain(candidate, assessGeneral(candidate))
+    }
+
+    func explain(_ candidate: Candidate, _ a: Assessment) -> RelevanceExplanation {
         let popularity = Self.popularity(candidate)
         return RelevanceExplanation(
             tier: a.tier, level: a.level, field: a.field, typo: a.typo, prefix: a.prefix, popularity: popularity,
@@ -141,7 +152,8 @@ public struct RelevanceRanking: Sendable {
         return best
     }
 
-    func assess(_ c: Candidate) -> Assessment {
+    /// The assessment over words split into Strings: any text (`assess` takes the ASCII way when it can).
+    func assessGeneral(_ c: Candidate) -> Assessment {
         let nameWords = Self.words(c.name)
         let compactName = nameWords.joined()
         var bare = compactName
