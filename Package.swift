@@ -227,6 +227,20 @@ let package = Package(
             path: "Benchmarks/SearchBench",
             swiftSettings: strict
         ),
+        // `.build/release/trawl-relevance-bench`: is the meant package first? Navigational, one-letter-missing
+        // and exact-name queries on a generated Django-like collection, `trawl serve` against a real
+        // Typesense 0.24.1 (default ranking, and with the README's sort_by): first-hit, top-3, MRR.
+        .executableTarget(
+            name: "trawl-relevance-bench",
+            dependencies: [
+                "TestSupport", "TrawlTypesense", "TrawlStore", "TrawlCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/RelevanceBench",
+            swiftSettings: strict
+        ),
         // `swift run -c release trawl-queue-bench`: jobs/s through the PostgreSQL job queue with 1, 2
         // and 4 workers (no-op jobs, a throwaway PostgreSQL started like the tests start it).
         .executableTarget(

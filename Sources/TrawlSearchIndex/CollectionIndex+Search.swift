@@ -4,11 +4,11 @@ import HeapModule
 public import TrawlCore
 
 extension CollectionIndex {
-    /// Answers a search as the SQL stores do — every word prefix-matched and required, ranked by
-    /// bm25 with the name weighing most, a retry with near spellings when nothing matched, the
-    /// same filters, sorts and tie-breaks — plus two things users expect of a search box: a query
-    /// equal to a package's name returns that package first, and facets are disjunctive.
-    public func search(_ query: SearchQuery) throws -> SearchResults {
+    /// Answers a search as the SQL stores do — every word prefix-matched and required, a retry with
+    /// near spellings when nothing matched, the same filters, sorts and tie-breaks, relevance
+    /// decided by the shared `RelevanceRanking` (tiers, then popularity) — and facets are
+    /// disjunctive. `collection` names the ecosystem whose name prefix a query may leave out.
+    public func search(_ query: SearchQuery, collection: String = "") throws -> SearchResults {
         for field in query.facets where facets[field] == nil {
             throw SearchError.unknownField(field, allowed: SearchFields.facetable)
         }
@@ -18,29 +18,38 @@ extension CollectionIndex {
 
         var text: TextMatch?
         var matching: [UInt32]
+        var corrections: [String: [String]] = [:]
         if words.isEmpty {
             matching = allowed.map { $0.map { UInt32($0) } } ?? Array(0..<UInt32(count))
         } else {
-            let exactName = PackageName.normalize(query.text.trimmingCharacters(in: .whitespaces))
-            var found = match(words.map { [dictionary.range(prefix: $0)] }, exactNames: [exactName])
+            var found = match(words.map { [dictionary.range(prefix: $0)] })
             matching = found.documents.filter { allowed?.contains(Int($0)) ?? true }
             // Nothing for the words as typed: retry with each unknown word replaced by near spellings
-            // (a one-word query then puts a package named as the corrected word first: djnago → django).
+            // (ranked a level below the same match spelt right).
             if matching.isEmpty, let corrected = correctedRanges(words) {
-                found = match(corrected.ranges, exactNames: words.count == 1 ? corrected.spellings : [])
+                found = match(corrected.ranges)
                 matching = found.documents.filter { allowed?.contains(Int($0)) ?? true }
+                corrections = corrected.corrections
             }
             text = found
         }
 
         let order = try sortKeys(query, hasText: text != nil)
+        // Relevance keys only for the matching documents, and only when the order reads them.
+        let ranking = RelevanceRanking(text: query.text, collection: collection, corrections: corrections)
+        var relevance: [Double]?
+        if text != nil, order.contains(where: { if case .score = $0 { true } else { false } }) {
+            var keys = [Double](repeating: 0, count: count)
+            for d in matching { keys[Int(d)] = ranking.key(candidate(Int(d))) }
+            relevance = keys
+        }
         // A page past the end (however large the number asked) needs no ranking at all.
         let (skipped, pastEnd) = (query.page - 1).multipliedReportingOverflow(by: query.perPage)
         let offset = pastEnd ? Int.max : skipped
         let wanted = offset >= matching.count ? 0 : min(matching.count, offset + query.perPage)
         var best = Heap<Ranked>()
         for document in matching where wanted > 0 {
-            let ranked = rank(document, order, scores: text?.scores)
+            let ranked = rank(document, order, scores: relevance)
             if best.count < wanted {
                 best.insert(ranked)
             } else if ranked < best.max! {
@@ -52,7 +61,10 @@ extension CollectionIndex {
         while let worst = best.popMax() { top.append(worst) }
         top.reverse()
         let hits = top.dropFirst(min(offset, top.count)).map { ranked in
-            SearchHit(document: document(at: Int(ranked.document)), score: text.map { Double($0.scores[Int(ranked.document)]) } ?? 0)
+            let d = Int(ranked.document)
+            return SearchHit(
+                document: document(at: d), score: relevance?[d] ?? 0,
+                explanation: relevance == nil ? nil : ranking.explain(candidate(d)))
         }
 
         var counts: [String: [FacetCount]] = [:]
@@ -65,76 +77,51 @@ extension CollectionIndex {
         return SearchResults(total: matching.count, hits: hits, facets: counts)
     }
 
-    /// The documents that matched every word, with their scores (indexed by document id).
+    /// The documents that matched every word (ascending ids).
     struct TextMatch {
         var documents: [UInt32]
-        var scores: [Float]
     }
 
-    static let k1 = 1.2, b = 0.75
+    /// What the shared relevance ranking reads of a document.
+    func candidate(_ d: Int) -> RelevanceRanking.Candidate {
+        let doc = documents[d]
+        return RelevanceRanking.Candidate(
+            name: names[d], summary: doc.summary, keywords: doc.keywords, downloads: Int64(doc.downloadLastMonth),
+            dependents: Int64(doc.dependentsCount), stars: Int64(doc.githubStars))
+    }
 
     /// Every word required: each word is a set of term ranges (its prefix range, or its near
     /// spellings' ranges), and a document matches a word when it holds any of those terms.
-    /// Scored like FTS5's bm25: per word, the weighted frequency summed over its terms, the idf
-    /// of the documents holding any of them, and the document's length against the average.
-    func match(_ words: [[Range<Int>]], exactNames: [String]) -> TextMatch {
+    /// (Relevance is `RelevanceRanking`'s, so no text score is computed here.)
+    func match(_ words: [[Range<Int>]]) -> TextMatch {
         let n = count
         var matched = [UInt8](repeating: 0, count: n)
-        var seen = [UInt8](repeating: 0, count: n)
-        var weight = [UInt32](repeating: 0, count: n)
-        var scores = [Float](repeating: 0, count: n)
         var touched: [UInt32] = []
         for (k, ranges) in words.enumerated() {
             let step = UInt8(k)
             touched = []
-            var holders = 0
             let terms = Set(ranges.flatMap { Array($0) })
-            let single = terms.count == 1
             for t in terms {
-                let list = dictionary.postings[t]
-                if single { holders = list.count }
-                list.documents.withUnsafeBufferPointer { ids in
-                    list.weights.withUnsafeBufferPointer { weights in
-                        for e in 0..<ids.count {
-                            let d = Int(ids[e])
-                            if !single, seen[d] != step &+ 1 {
-                                seen[d] = step &+ 1
-                                holders += 1
-                            }
-                            if matched[d] == step {
-                                if weight[d] == 0 { touched.append(UInt32(d)) }
-                                weight[d] &+= UInt32(weights[e])
-                            }
-                        }
+                dictionary.postings[t].documents.withUnsafeBufferPointer { ids in
+                    for id in ids where matched[Int(id)] == step {
+                        matched[Int(id)] = step + 1
+                        touched.append(id)
                     }
                 }
             }
-            var idf = log((Double(n - holders) + 0.5) / (Double(holders) + 0.5))
-            if idf <= 0 { idf = 1e-6 }
-            for d32 in touched {
-                let d = Int(d32)
-                let f = Double(weight[d])
-                let norm = Self.k1 * (1 - Self.b + Self.b * Double(lengths[d]) / averageLength)
-                scores[d] += Float(idf * f * (Self.k1 + 1) / (f + norm))
-                matched[d] = step + 1
-                weight[d] = 0
-            }
-            if touched.isEmpty { return TextMatch(documents: [], scores: scores) }
-        }
-        // A query that is a package's name puts that package first.
-        for name in exactNames {
-            if let exact = id(of: name), matched[exact] == UInt8(words.count) { scores[exact] += 1_000_000 }
+            if touched.isEmpty { return TextMatch(documents: []) }
         }
         touched.sort()
-        return TextMatch(documents: touched, scores: scores)
+        return TextMatch(documents: touched)
     }
 
     /// Each word's term ranges for the typo retry: known words keep their prefix range, unknown
-    /// ones become their near spellings' ranges. nil when there was nothing to correct.
-    func correctedRanges(_ words: [String]) -> (ranges: [[Range<Int>]], spellings: [String])? {
+    /// ones become their near spellings' ranges (and are listed in `corrections`). nil when there
+    /// was nothing to correct.
+    func correctedRanges(_ words: [String]) -> (ranges: [[Range<Int>]], corrections: [String: [String]])? {
         var changed = false
         var result: [[Range<Int>]] = []
-        var spellings: [String] = []
+        var corrections: [String: [String]] = [:]
         for word in words {
             let own = dictionary.range(prefix: word)
             if !own.isEmpty {
@@ -144,10 +131,10 @@ extension CollectionIndex {
             let near = dictionary.nearTerms(word)
             guard !near.isEmpty else { return nil }
             changed = true
-            spellings += near
+            corrections[word] = near
             result.append(near.map { dictionary.range(prefix: $0) })
         }
-        return changed ? (result, spellings) : nil
+        return changed ? (result, corrections) : nil
     }
 
     /// Counts of a facet's values over the matching documents less the facet's own filters.

@@ -3,6 +3,7 @@ import TrawlCore
 /// One key of a result order, read from the columns; `descending` flips it so that smaller is
 /// always better in `Ranked`.
 enum SortKey {
+    /// Relevance: `RelevanceRanking`'s key (tiers, popularity, name closeness).
     case score(descending: Bool)
     case column([Int64], descending: Bool)
     /// Last week's downloads ahead of the month's weekly average (the SQL stores' formula).
@@ -65,14 +66,14 @@ extension CollectionIndex {
         return Array(keys.prefix(4))
     }
 
-    func rank(_ document: UInt32, _ keys: [SortKey], scores: [Float]?) -> Ranked {
+    func rank(_ document: UInt32, _ keys: [SortKey], scores: [Double]?) -> Ranked {
         var ranked = Ranked(document: document)
         let d = Int(document)
         for (i, key) in keys.enumerated() {
             let value: Double
             switch key {
             case .score(let descending):
-                let s = Double(scores?[d] ?? 0)
+                let s = scores?[d] ?? 0
                 value = descending ? -s : s
             case .column(let numbers, let descending):
                 value = descending ? -Double(numbers[d]) : Double(numbers[d])

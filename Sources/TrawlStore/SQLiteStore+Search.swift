@@ -9,17 +9,25 @@ extension SQLiteStore {
         try await pool.read { db in
             var plan = try SearchPlan(query: query, collection: collection, match: Self.matchExpression(query.text))
             var total = try Int.fetchOne(db, sql: "SELECT COUNT(*) \(plan.from) WHERE \(plan.whereSQL)", arguments: plan.arguments) ?? 0
+            var corrections: [String: [String]] = [:]
             // Nothing for the words as typed: retry with each unknown word replaced by its near spellings.
-            if total == 0, let corrected = try Self.correctedMatchExpression(db, text: query.text) {
-                plan = try SearchPlan(query: query, collection: collection, match: corrected)
+            if total == 0, let corrected = try Self.correctedMatch(db, text: query.text) {
+                plan = try SearchPlan(query: query, collection: collection, match: corrected.expression)
                 total = try Int.fetchOne(db, sql: "SELECT COUNT(*) \(plan.from) WHERE \(plan.whereSQL)", arguments: plan.arguments) ?? 0
+                corrections = corrected.corrections
             }
-            let rows = try Row.fetchAll(
-                db,
-                sql: "SELECT d.doc, \(plan.scoreSQL) AS score \(plan.from) WHERE \(plan.whereSQL) ORDER BY \(plan.orderSQL) LIMIT ? OFFSET ?",
-                arguments: plan.arguments + [query.perPage, (query.page - 1) * query.perPage])
-            let hits = try rows.map { row in
-                SearchHit(document: try DocumentCoding.decode(row["doc"]), score: row["score"] ?? 0)
+            let hits: [SearchHit]
+            if plan.hasText, RelevanceOrder.applies(to: query) {
+                let ranking = RelevanceRanking(text: query.text, collection: collection, corrections: corrections)
+                hits = try Self.relevanceHits(db, plan: plan, query: query, ranking: ranking)
+            } else {
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: "SELECT d.doc, \(plan.scoreSQL) AS score \(plan.from) WHERE \(plan.whereSQL) ORDER BY \(plan.orderSQL) LIMIT ? OFFSET ?",
+                    arguments: plan.arguments + [query.perPage, (query.page - 1) * query.perPage])
+                hits = try rows.map { row in
+                    SearchHit(document: try DocumentCoding.decode(row["doc"]), score: row["score"] ?? 0)
+                }
             }
             var facets: [String: [FacetCount]] = [:]
             for field in query.facets {
@@ -40,6 +48,41 @@ extension SQLiteStore {
             }
             for (field, values) in facets { facets[field] = FacetCount.top(values) }
             return SearchResults(total: total, hits: hits, facets: facets)
+        }
+    }
+
+    /// A page ordered by `RelevanceRanking` (see `RelevanceOrder`): the matching rows' names,
+    /// summaries, keywords and popularity columns are ranked here, then the page's documents read.
+    static func relevanceHits(_ db: Database, plan: SearchPlan, query: SearchQuery, ranking: RelevanceRanking) throws -> [SearchHit] {
+        let fields = RelevanceOrder.numericFields(query)
+        let extra = fields.map { ", d.\($0)" }.joined()
+        let selected = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT d.id, d.name, documents_fts.summary, documents_fts.keywords, d.download_last_month, d.dependents_count,
+                d.github_stars\(extra) \(plan.from) WHERE \(plan.whereSQL)
+                """,
+            arguments: plan.arguments)
+        let rows = selected.map { row in
+            RelevanceOrder.Row(
+                id: row[0],
+                candidate: RelevanceRanking.Candidate(
+                    name: row[1], summary: row[2] ?? "", keywords: [row[3] ?? ""], downloads: row[4], dependents: row[5], stars: row[6]),
+                values: fields.indices.map { row[7 + $0] })
+        }
+        let page = RelevanceOrder.page(RelevanceOrder.sorted(rows, query: query, ranking: ranking), query: query)
+        guard !page.isEmpty else { return [] }
+        var documents: [Int64: String] = [:]
+        for row in try Row.fetchAll(
+            db, sql: "SELECT id, doc FROM documents WHERE id IN (\(databaseQuestionMarks(count: page.count)))",
+            arguments: StatementArguments(page.map(\.id)))
+        {
+            documents[row[0]] = row[1]
+        }
+        return try page.map { row in
+            SearchHit(
+                document: try DocumentCoding.decode(documents[row.id] ?? ""), score: row.relevance,
+                explanation: ranking.explain(row.candidate))
         }
     }
 

@@ -5,11 +5,13 @@ extension SQLiteStore {
     /// The typo-tolerant fallback: every word of `text` that no indexed term starts with is replaced
     /// by the indexed terms (or term prefixes) within a small edit distance, so `djnago rest` becomes
     /// `("django"*) "rest"*` and still finds djangorestframework. nil when nothing could be corrected.
-    static func correctedMatchExpression(_ db: Database, text: String) throws -> String? {
+    /// `corrections` lists each replaced word's near spellings, for the ranking (a level below exact).
+    static func correctedMatch(_ db: Database, text: String) throws -> (expression: String, corrections: [String: [String]])? {
         let words = words(text)
         guard !words.isEmpty else { return nil }
         var changed = false
         var parts: [String] = []
+        var replaced: [String: [String]] = [:]
         for word in words {
             let known = try Bool.fetchOne(
                 db, sql: "SELECT EXISTS (SELECT 1 FROM documents_fts_vocab WHERE term >= ? AND term < ?)",
@@ -21,9 +23,10 @@ extension SQLiteStore {
             let corrections = try nearTerms(db, word: word)
             guard !corrections.isEmpty else { return nil }
             changed = true
+            replaced[word] = corrections
             parts.append("(" + corrections.map { "\"\($0)\"*" }.joined(separator: " OR ") + ")")
         }
-        return changed ? parts.joined(separator: " AND ") : nil
+        return changed ? (parts.joined(separator: " AND "), replaced) : nil
     }
 
     /// Terms sharing the word's first letter whose spelling, or whose prefix of the word's length,

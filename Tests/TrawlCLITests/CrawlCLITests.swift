@@ -51,6 +51,13 @@ import TrawlStore
         let search = try await TrawlProcess.run(["search", "addon", "number", "7", "-p", "plone", "--json", "--limit", "3"], environment: env)
         let hits = try JSONSerialization.jsonObject(with: Data(search.stdout.utf8)) as? [String: Any]
         #expect((hits?["hits"] as? [[String: Any]])?.count ?? 0 >= 1)
+        // --explain: the exact name first, with its reasons (JSON and text).
+        let explained = try await TrawlProcess.run(["search", "collective.addon0003", "-p", "plone", "--json", "--explain", "--limit", "2"], environment: env)
+        let top = ((try JSONSerialization.jsonObject(with: Data(explained.stdout.utf8)) as? [String: Any])?["hits"] as? [[String: Any]])?.first
+        #expect((top?["document"] as? [String: Any])?["normalized_name"] as? String == "collective-addon0003")
+        #expect((top?["explain"] as? [String: Any])?["tier"] as? String == "exact_name")
+        let text = try await TrawlProcess.run(["search", "collective.addon0003", "-p", "plone", "--explain", "--limit", "1"], environment: env)
+        #expect(text.stdout.contains("tier exact_name (level 14) in name"), "\(text.stdout)")
 
         let exportFile = dir.appendingPathComponent("plone.jsonl").path
         let export = try await TrawlProcess.run(["export", "-p", "plone", "--format", "jsonl", "--output", exportFile], environment: env)

@@ -54,6 +54,29 @@ import TrawlCore
         }
     }
 
+    /// `explain=true` says per hit why it ranks there; without it the answer carries no reasons.
+    @Test func explainSaysWhyAHitRanksWhereItDoes() async throws {
+        try await ServerHarness.with { server in
+            let json = try await server.get("/api/v1/django/packages?q=channels&explain=true").json()
+            let first = try #require(json.array("packages").first)
+            #expect(first["name"] as? String == "channels")
+            let why = first.object("explain")
+            #expect(why["tier"] as? String == "exact_name")
+            #expect(why["level"] as? Int == 14)
+            #expect(why["field"] as? String == "name")
+            #expect(why["typo"] as? Bool == false)
+            #expect(why["download_last_month"] as? Int == first["download_last_month"] as? Int)
+            let levels = json.array("packages").compactMap { $0.object("explain")["level"] as? Int }
+            #expect(levels == levels.sorted(by: >), "levels never rise down the list: \(levels)")
+            let misspelt = try await server.get("/api/v1/django/packages?q=chanels&explain=true").json()
+            #expect(misspelt.array("packages").first?.object("explain")["typo"] as? Bool == true)
+            #expect(misspelt.array("packages").first?.object("explain")["level"] as? Int == 13)
+            let plain = try await server.get("/api/v1/django/packages?q=channels").json()
+            #expect(plain.array("packages").first?["explain"] == nil)
+            #expect(try await server.get("/api/v1/django/packages?q=channels&explain=maybe").status == 400)
+        }
+    }
+
     @Test func filters() async throws {
         try await ServerHarness.with { server in
             func names(_ query: String) async throws -> Set<String> {

@@ -6,8 +6,9 @@ import TrawlSearchIndex
 import TrawlStore
 
 /// The in-memory index of `trawl serve` and the store's SQL answer the same searches the same way:
-/// found counts, facet counts (disjunctive in both), filters, explicit sorts and the first hit of
-/// a query that is a package's name, over a generated collection, on SQLite and PostgreSQL.
+/// found counts, facet counts (disjunctive in both), filters, explicit sorts, the relevance order
+/// (`RelevanceRanking` in both) and the first hit of a query that is a package's name, over a
+/// generated collection, on SQLite and PostgreSQL.
 @Suite struct SearchIndexAgreementTests {
     /// A deterministic collection: names and texts from a small vocabulary, numbers and lists
     /// from a seeded generator, so many queries match many documents and sorts have ties.
@@ -61,8 +62,10 @@ import TrawlStore
         }
         add(SearchQuery(perPage: 30, facets: facetFields))  // browse: downloads order
         add(SearchQuery(sort: .stars, page: 100, perPage: 10))  // past the end
-        for text in ["rest", "cache admin", "dja", "celery tasks", "jwt", "REST framework", "graph", "nothing-like-this"] {
-            add(SearchQuery(text: text, perPage: 20, facets: facetFields), ordered: false)
+        for text in ["rest", "cache admin", "dja", "celery tasks", "jwt", "REST framework", "graph", "nothing-like-this",
+                     "debug toolbar", "django-debug-toolbar", "cache", "admin sea", "upload widgets"] {
+            add(SearchQuery(text: text, perPage: 20, facets: facetFields))
+            add(SearchQuery(text: text, page: 2, perPage: 7))
             add(SearchQuery(text: text, sort: .stars, perPage: 20, facets: ["framework_versions"]))
             add(SearchQuery(text: text, sort: .name, descending: true, page: 2, perPage: 5))
         }
@@ -80,7 +83,7 @@ import TrawlStore
         for filter in filters {
             add(SearchQuery(filters: filter, sort: .downloads, perPage: 15, facets: facetFields))
             add(SearchQuery(text: "django", filters: filter, sort: .health, perPage: 15, facets: facetFields))
-            add(SearchQuery(text: "a", filters: filter, perPage: 15, facets: ["framework_versions"]), ordered: false)
+            add(SearchQuery(text: "a", filters: filter, perPage: 15, facets: ["framework_versions"]))
         }
         var explicit = SearchQuery(text: "rest", perPage: 20, facets: ["python_versions"])
         explicit.sortFields = [SortField(field: "github_stars", descending: true), SortField(field: "name", descending: false)]
@@ -106,7 +109,7 @@ import TrawlStore
 
         for (query, ordered) in Self.queries() {
             let sql = try await store.search(query, collection: "django")
-            let fast = try memory.search(query)
+            let fast = try memory.search(query, collection: "django")
             let label = "\(query)"
             // PostgreSQL answers a text nobody's words match with trigram similarity on names, a
             // different fallback from SQLite's and the index's corrected spellings.
@@ -125,7 +128,7 @@ import TrawlStore
         for _ in 0..<25 {
             let name = packages[random.below(packages.count)].document.name
             let query = SearchQuery(text: name, perPage: 5)
-            let fast = try memory.search(query)
+            let fast = try memory.search(query, collection: "django")
             #expect(fast.hits.first?.document.name == name, "exact name first in memory: \(name)")
             let sql = try await store.search(query, collection: "django")
             #expect(sql.hits.first?.document.name == fast.hits.first?.document.name, "same first hit as SQL: \(name)")

@@ -92,10 +92,14 @@ public struct SearchHit: Sendable {
     public var document: PackageDocument
     /// Relevance (higher is better); 0 when not searching text.
     public var score: Double
+    /// Why the hit ranks where it does, when it was ranked for relevance (text and the relevance
+    /// order or `_text_match`); nil otherwise.
+    public var explanation: RelevanceExplanation?
 
-    public init(document: PackageDocument, score: Double) {
+    public init(document: PackageDocument, score: Double, explanation: RelevanceExplanation? = nil) {
         self.document = document
         self.score = score
+        self.explanation = explanation
     }
 }
 

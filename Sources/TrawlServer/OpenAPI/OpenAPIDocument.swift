@@ -69,6 +69,7 @@ enum OpenAPIDocument {
                 - {name: order, in: query, schema: {type: string, enum: [asc, desc]}}
                 - {name: page, in: query, schema: {type: integer, minimum: \(RequestLimits.page.lowerBound), maximum: \(RequestLimits.page.upperBound), default: 1}}
                 - {name: per_page, in: query, schema: {type: integer, minimum: \(RequestLimits.apiPerPage.lowerBound), maximum: \(RequestLimits.apiPerPage.upperBound), default: 20}}
+                - {name: explain, in: query, description: "With text and the relevance order: each package carries explain (match tier and field, typo or prefix, the popularity figures used)", schema: {type: boolean, default: false}}
                 - {name: classifier, in: query, description: "Trove classifier (repeat for any of several)", schema: {type: string}}
                 - {name: framework_version, in: query, schema: {type: string}}
                 - {name: python_version, in: query, schema: {type: string}}
@@ -192,7 +193,23 @@ enum OpenAPIDocument {
                 framework_versions: {type: array, items: {type: string}}
                 python_versions: {type: array, items: {type: string}}
                 categories: {type: array, items: {type: string}}
-                score: {type: number}
+                score: {type: number, description: "Relevance key (tier level, then popularity, then name closeness) for a text search in the relevance order; 0 otherwise"}
+                explain:
+                  type: object
+                  description: "Present with explain=true on a relevance-ordered text search: why the package ranks where it does. Compared in order: level (tier, one less for a typo or prefix form), popularity, closeness, then name"
+                  required: [tier, level, field, typo, prefix, popularity, download_last_month, dependents_count, github_stars, closeness, rank]
+                  properties:
+                    tier: {type: string, enum: [exact_name, name_without_ecosystem_prefix, all_words_in_name, name_prefix, summary_or_keywords, description]}
+                    level: {type: integer, minimum: 3, maximum: 14}
+                    field: {type: string, enum: [name, summary, keywords, description]}
+                    typo: {type: boolean, description: "Matched through a corrected spelling"}
+                    prefix: {type: boolean, description: "A word matched only as the start of a longer word"}
+                    popularity: {type: number, description: "log10(1+downloads/month) + log10(1+dependents) + 0.5*log10(1+stars), to hundredths"}
+                    download_last_month: {type: integer}
+                    dependents_count: {type: integer}
+                    github_stars: {type: integer}
+                    closeness: {type: integer, minimum: 0, maximum: 99, description: "99 less how many letters the name has beyond the query"}
+                    rank: {type: number}
             Edge:
               type: object
               required: [name]

@@ -51,10 +51,12 @@ struct APIRoutes: Sendable {
         let collection = try await state.resolve(asked)
         try state.access.requireRead(caller, names: [asked, collection])
         let query = try APIQuery.parse(items)
+        let explain = try APIQuery.boolean(items, "explain") ?? false
         let results = try await state.search(query, collection: collection)
         return try JSONOutput.response(SearchOut(
             collection: collection, found: results.total, page: query.page, per_page: query.perPage,
-            packages: results.hits.map { PackageSummary($0.document, score: $0.score) }, facets: results.facets))
+            packages: results.hits.map { PackageSummary($0.document, score: $0.score, explain: explain ? $0.explanation : nil) },
+            facets: results.facets))
     }
 
     struct PackageOut: Encodable {
@@ -120,8 +122,10 @@ struct PackageSummary: Encodable, Sendable {
     var python_versions: [String]
     var categories: [String]
     var score: Double
+    /// With `explain=true` on a relevance-ordered text search: why the hit ranks where it does.
+    var explain: RelevanceExplanation?
 
-    init(_ d: PackageDocument, score: Double) {
+    init(_ d: PackageDocument, score: Double, explain: RelevanceExplanation? = nil) {
         name = d.name
         normalized_name = d.normalizedName
         version = d.version
@@ -139,5 +143,6 @@ struct PackageSummary: Encodable, Sendable {
         python_versions = d.pythonVersions
         categories = d.categories
         self.score = score
+        self.explain = explain
     }
 }

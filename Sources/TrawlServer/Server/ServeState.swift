@@ -61,7 +61,7 @@ struct ServeState: Sendable {
     func search(_ query: SearchQuery, collection: String) async throws -> SearchResults {
         do {
             await index?.catchUpIfChanged()
-            if let loaded = index?.collection(collection) { return try loaded.search(query) }
+            if let loaded = index?.collection(collection) { return try loaded.search(query, collection: collection) }
             return try await store.search(query, collection: collection)
         } catch let error as SearchError {
             throw APIError.badRequest(error.description)

@@ -11,14 +11,21 @@ extension PostgresStore {
             plan = try PostgresSearchPlan(query: query, collection: collection, mode: .trigram)
             total = try await count(plan)
         }
-        var page = plan.sql
-        let limit = page.bind(query.perPage), offset = page.bind((query.page - 1) * query.perPage)
-        let found = try await rows(PostgresQuery(
-            unsafeSQL: "SELECT d.doc, (\(plan.scoreSQL))::float8 AS score \(plan.fromSQL) WHERE \(plan.whereSQL) ORDER BY \(plan.orderSQL) LIMIT \(limit) OFFSET \(offset)",
-            binds: page.binds))
-        let hits = try found.map { row in
-            let (doc, score) = try row.decode((String, Double).self)
-            return SearchHit(document: try DocumentCoding.decode(doc), score: score)
+        let hits: [SearchHit]
+        if plan.hasText, RelevanceOrder.applies(to: query) {
+            // PostgreSQL corrects no spellings word by word (its fallback is trigram similarity on
+            // the whole name), so the ranking sees the words as typed.
+            hits = try await relevanceHits(plan, query: query, ranking: RelevanceRanking(text: query.text, collection: collection))
+        } else {
+            var page = plan.sql
+            let limit = page.bind(query.perPage), offset = page.bind((query.page - 1) * query.perPage)
+            let found = try await rows(PostgresQuery(
+                unsafeSQL: "SELECT d.doc, (\(plan.scoreSQL))::float8 AS score \(plan.fromSQL) WHERE \(plan.whereSQL) ORDER BY \(plan.orderSQL) LIMIT \(limit) OFFSET \(offset)",
+                binds: page.binds))
+            hits = try found.map { row in
+                let (doc, score) = try row.decode((String, Double).self)
+                return SearchHit(document: try DocumentCoding.decode(doc), score: score)
+            }
         }
         var facets: [String: [FacetCount]] = [:]
         for field in query.facets {
@@ -50,6 +57,44 @@ extension PostgresStore {
         }
         for (field, values) in facets { facets[field] = FacetCount.top(values) }
         return SearchResults(total: total, hits: hits, facets: facets)
+    }
+
+    /// A page ordered by `RelevanceRanking`, as the SQLite store does (see `RelevanceOrder`); summary
+    /// and keywords come from the document JSON (the keywords as their JSON text, whose words are
+    /// the keywords' words).
+    private func relevanceHits(_ plan: PostgresSearchPlan, query: SearchQuery, ranking: RelevanceRanking) async throws -> [SearchHit] {
+        let fields = RelevanceOrder.numericFields(query)
+        let extra = fields.map { ", d.\($0)" }.joined()
+        var ranked: [RelevanceOrder.Row] = []
+        for row in try await rows(PostgresQuery(
+            unsafeSQL: """
+                SELECT d.id, d.name, coalesce(d.doc::json->>'summary', ''), coalesce((d.doc::json->'keywords')::text, ''),
+                d.download_last_month, d.dependents_count, d.github_stars\(extra) \(plan.fromSQL) WHERE \(plan.whereSQL)
+                """,
+            binds: plan.sql.binds))
+        {
+            let cells = row.makeRandomAccess()
+            ranked.append(RelevanceOrder.Row(
+                id: try cells[0].decode(Int64.self),
+                candidate: RelevanceRanking.Candidate(
+                    name: try cells[1].decode(String.self), summary: try cells[2].decode(String.self), keywords: [try cells[3].decode(String.self)],
+                    downloads: try cells[4].decode(Int64.self), dependents: try cells[5].decode(Int64.self), stars: try cells[6].decode(Int64.self)),
+                values: try fields.indices.map { try cells[7 + $0].decode(Int64.self) }))
+        }
+        let page = RelevanceOrder.page(RelevanceOrder.sorted(ranked, query: query, ranking: ranking), query: query)
+        guard !page.isEmpty else { return [] }
+        var documents: [Int64: String] = [:]
+        var sql = SQLBinds()
+        let ids = sql.bind(page.map(\.id))
+        for row in try await rows(PostgresQuery(unsafeSQL: "SELECT id, doc FROM documents WHERE id = ANY(\(ids))", binds: sql.binds)) {
+            let (id, doc) = try row.decode((Int64, String).self)
+            documents[id] = doc
+        }
+        return try page.map { row in
+            SearchHit(
+                document: try DocumentCoding.decode(documents[row.id] ?? ""), score: row.relevance,
+                explanation: ranking.explain(row.candidate))
+        }
     }
 
     private func count(_ plan: PostgresSearchPlan) async throws -> Int {
