@@ -101,10 +101,7 @@ extension SQLiteStore {
             return texts
         }
         var result: [String: PackageDocument] = [:]
-        for text in rows {
-            let doc = try DocumentCoding.decode(text)
-            result[doc.normalizedName] = doc
-        }
+        for doc in try await DocumentCoding.decode(rows) { result[doc.normalizedName] = doc }
         return result
     }
 
@@ -152,6 +149,6 @@ extension SQLiteStore {
                 db, sql: "SELECT doc FROM documents WHERE collection = ? AND name > ? ORDER BY name LIMIT ?",
                 arguments: [collection, cursor ?? "", limit])
         }
-        return try rows.map(DocumentCoding.decode)
+        return try await DocumentCoding.decode(rows)
     }
 }
