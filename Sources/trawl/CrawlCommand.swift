@@ -11,7 +11,10 @@ struct CrawlCommand: AsyncParsableCommand {
         discussion: """
             With no mode flag: a full crawl when the collection is empty, incremental otherwise.
             Without -p, --classifier C... --target COLL crawls packages with those classifiers (manual mode).
-            Exit 3 when some packages could not be fetched (see `trawl show --problems`).
+            Every run first fetches the collection's pending packages: those an earlier run could not fetch.
+            Exit 3 when some packages could not be fetched: they stay pending for the next run of any kind
+            (see `trawl show --problems`). An index asking to be called again later than TRAWL_MAX_RETRY_WAIT
+            seconds (default 120) gets no more requests in this run.
             """)
 
     @OptionGroup var global: GlobalOptions

@@ -11,7 +11,7 @@ struct ShowCommand: AsyncParsableCommand {
     @Argument(help: "Package name (any spelling).") var name: String?
     @Option(name: .shortAndLong, help: "Profile key (or TRAWL_DEFAULT_PROFILE).") var profile: String?
     @Flag(name: .long, help: "List every release, not just the latest ten.") var allVersions = false
-    @Flag(name: .long, help: "List recorded problems (of NAME, or of the whole collection).") var problems = false
+    @Flag(name: .long, help: "List recorded problems (of NAME, or of the whole collection, with the packages pending a fetch and why).") var problems = false
     @Flag(name: .long, help: "Print JSON: the document, its releases and problems.") var json = false
 
     func validate() throws {
