@@ -213,6 +213,15 @@ public struct RelevanceRanking: Sendable {
     /// The words of a text as the indexes split it: lowercase, diacritics folded, broken at
     /// anything that is not a letter or a digit.
     public static func words(_ text: String) -> [String] {
+        var words: [String] = []
+        forEachWord(text) { words.append($0) }
+        return words
+    }
+
+    /// Calls `body` with each word of `text` (as `words`). ASCII text (nearly all package metadata)
+    /// is split over its UTF-8 bytes without building Characters: the in-memory index tokenizes
+    /// every description at startup, and ranking reads every matching name and summary.
+    public static func forEachWord(_ text: String, _ body: (String) -> Void) {
         var isASCII = true
         for byte in text.utf8 where byte >= 0x80 {
             isASCII = false
@@ -220,23 +229,23 @@ public struct RelevanceRanking: Sendable {
         }
         guard isASCII else {
             let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
-            return folded.split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map { $0.lowercased() }
+            for word in folded.split(whereSeparator: { !($0.isLetter || $0.isNumber) }) { body(word.lowercased()) }
+            return
         }
-        var words: [String] = []
         var buffer: [UInt8] = []
+        buffer.reserveCapacity(32)
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): buffer.append(byte)
             case UInt8(ascii: "A")...UInt8(ascii: "Z"): buffer.append(byte + 32)
             default:
                 if !buffer.isEmpty {
-                    words.append(String(decoding: buffer, as: UTF8.self))
+                    body(String(decoding: buffer, as: UTF8.self))
                     buffer.removeAll(keepingCapacity: true)
                 }
             }
         }
-        if !buffer.isEmpty { words.append(String(decoding: buffer, as: UTF8.self)) }
-        return words
+        if !buffer.isEmpty { body(String(decoding: buffer, as: UTF8.self)) }
     }
 }
 
