@@ -256,32 +256,11 @@ func typesensePID(port: Int) -> Int32? {
 
 /// `trawl serve` (the release binary) over the store, as its own process; ready once it listens
 /// and its in-memory index is loaded.
-func startTrawl(binary: String, store: String, directory: URL, adminKey: String) async throws -> (Process, Int) {
-    let log = directory.appendingPathComponent("serve.log")
-    FileManager.default.createFile(atPath: log.path, contents: nil)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: binary)
-    process.arguments = ["serve", "--port", "0", "--store", "sqlite:\(store)"]
-    process.environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": directory.path,
-                           "TRAWL_ADMIN_KEY": adminKey]
-    process.currentDirectoryURL = directory
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = try FileHandle(forWritingTo: log)
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    var port: Int?
-    let deadline = ContinuousClock.now + .seconds(600)
-    while ContinuousClock.now < deadline {
-        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        if port == nil, let range = text.range(of: "listening on http://127.0.0.1:") {
-            port = Int(text[range.upperBound...].prefix(while: \.isNumber))
-        }
-        if let port, text.contains("search index loaded") { return (process, port) }
-        guard process.isRunning else { break }
-        try await Task.sleep(for: .milliseconds(100))
-    }
-    process.terminate()
-    throw BenchError("trawl serve did not start: \((try? String(contentsOf: log, encoding: .utf8))?.suffix(800) ?? "")")
+func startTrawl(binary: String, store: String, directory: URL, adminKey: String) async throws -> (ChildProcess, Int) {
+    let serving = try await ServingProcess.start(
+        ["serve", "--port", "0", "--store", "sqlite:\(store)"], environment: ["HOME": directory.path, "TRAWL_ADMIN_KEY": adminKey],
+        directory: directory, executable: URL(fileURLWithPath: binary), readyWhen: "search index loaded", timeout: .seconds(600))
+    return (serving.process, serving.port)
 }
 
 struct BenchError: Error, CustomStringConvertible {
@@ -418,7 +397,7 @@ for size in sizes {
         }
         try await client.shutdown()
         trawl.terminate()
-        trawl.waitUntilExit()
+        _ = await trawl.exitStatus()
         try? FileManager.default.removeItem(at: dir)
         continue
     }
@@ -486,7 +465,7 @@ for size in sizes {
 
     try await client.shutdown()
     trawl.terminate()
-    trawl.waitUntilExit()
+    _ = await trawl.exitStatus()
     await typesense.stop()
     try? FileManager.default.removeItem(at: dir)
 }

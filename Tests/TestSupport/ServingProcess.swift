@@ -16,22 +16,30 @@ public struct ServingProcess: Sendable {
 
     public enum StartError: Error { case didNotStart(String) }
 
-    public static func start(_ arguments: [String], environment: [String: String], directory: URL) async throws -> ServingProcess {
+    /// Starts `trawl ARGS` (the build's own, or `executable`) and waits until it listens and, with
+    /// `readyWhen`, until its standard error also says that (benchmarks wait for "search index loaded").
+    public static func start(
+        _ arguments: [String], environment: [String: String], directory: URL, executable: URL? = nil, readyWhen marker: String? = nil,
+        timeout: Duration = .seconds(60)
+    ) async throws -> ServingProcess {
         let stderrURL = directory.appendingPathComponent("serve.stderr"), stdoutURL = directory.appendingPathComponent("serve.stdout")
-        let process = try TrawlProcess.spawn(arguments, environment: environment, directory: directory, stdout: stdoutURL, stderr: stderrURL)
-        for _ in 0..<600 {
+        let process = try TrawlProcess.spawn(
+            arguments, environment: environment, directory: directory, stdout: stdoutURL, stderr: stderrURL, executable: executable)
+        var port: Int?
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
             let text = (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? ""
-            if let range = text.range(of: "listening on http://127.0.0.1:") {
-                let digits = text[range.upperBound...].prefix(while: \.isNumber)
-                if let port = Int(digits) {
-                    return ServingProcess(process: process, port: port, directory: directory, stderrURL: stderrURL, stdoutURL: stdoutURL)
-                }
+            if port == nil, let range = text.range(of: "listening on http://127.0.0.1:") {
+                port = Int(text[range.upperBound...].prefix(while: \.isNumber))
+            }
+            if let port, marker.map(text.contains) ?? true {
+                return ServingProcess(process: process, port: port, directory: directory, stderrURL: stderrURL, stdoutURL: stdoutURL)
             }
             guard process.isRunning else { break }
             try await Task.sleep(for: .milliseconds(100))
         }
         process.terminate()
-        throw StartError.didNotStart((try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "")
+        throw StartError.didNotStart(String(((try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "").suffix(2_000)))
     }
 
     /// SIGTERM, then waits (without blocking a thread) for the exit status.

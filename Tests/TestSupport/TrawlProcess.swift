@@ -41,12 +41,13 @@ public struct TrawlProcess {
     /// own shell (a real GITHUB_TOKEN, TRAWL_STORE) leaks into a test. Output is discarded unless
     /// files are given.
     public static func spawn(
-        _ arguments: [String], environment: [String: String] = [:], directory: URL, stdout: URL? = nil, stderr: URL? = nil
+        _ arguments: [String], environment: [String: String] = [:], directory: URL, stdout: URL? = nil, stderr: URL? = nil,
+        executable: URL? = nil
     ) throws -> ChildProcess {
         var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
         env.merge(environment) { _, new in new }
         return try ChildProcess.spawn(
-            executable: executable.path, arguments: arguments, environment: env, directory: directory.path, stdout: stdout?.path, stderr: stderr?.path)
+            executable: (executable ?? Self.executable).path, arguments: arguments, environment: env, directory: directory.path, stdout: stdout?.path, stderr: stderr?.path)
     }
 
     /// A new empty folder.
