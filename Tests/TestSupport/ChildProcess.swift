@@ -58,8 +58,8 @@ public final class ChildProcess: Sendable {
             posix_spawn_file_actions_addopen(&actions, 2, stderr ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         }
         guard let addChdir = Self.addChdir else { throw SpawnError.failed(executable: executable, errno: ENOSYS) }
-        addChdir(&actions, directory)
-        Self.addCloseFrom?(&actions, 3)
+        _ = addChdir(&actions, directory)
+        _ = Self.addCloseFrom?(&actions, 3)
 
         // Signals as a fresh process has them: this one ignores SIGPIPE (SwiftNIO) and may block
         // others, and both would be inherited across exec.

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The real project names of `../shared/data/pypi-projects.tsv.gz` (see its README), for benchmarks
 /// that want realistic worlds. Run from the repository root; without the file, generated names.
