@@ -204,14 +204,6 @@ func makeProbes(_ documents: [PackageDocument]) -> [Probe] {
 
 // MARK: - Servers
 
-/// `trawl serve` (the release binary) over the store, ready once it listens and its index is loaded.
-func startTrawl(binary: String, store: String, directory: URL, adminKey: String) async throws -> (ChildProcess, Int) {
-    let serving = try await ServingProcess.start(
-        ["serve", "--port", "0", "--store", "sqlite:\(store)"], environment: ["HOME": directory.path, "TRAWL_ADMIN_KEY": adminKey],
-        directory: directory, executable: URL(fileURLWithPath: binary), readyWhen: "search index loaded", timeout: .seconds(600))
-    return (serving.process, serving.port)
-}
-
 struct BenchError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
@@ -266,7 +258,7 @@ let report = try await recreator.recreate(alias: "django")
 try await http.shutdown()
 try await store.close()
 print("published to Typesense: \(report.documents) documents")
-let (trawl, trawlPort) = try await startTrawl(binary: trawlBinary, store: storePath, directory: dir, adminKey: adminKey)
+let (trawl, trawlPort) = try await ServingProcess.indexed(store: storePath, binary: URL(fileURLWithPath: trawlBinary), adminKey: adminKey, directory: dir).started
 
 var targets = [
     Target(name: "trawl", baseURL: "http://127.0.0.1:\(trawlPort)", apiKey: adminKey),

@@ -254,15 +254,6 @@ func typesensePID(port: Int) -> Int32? {
     return nil
 }
 
-/// `trawl serve` (the release binary) over the store, as its own process; ready once it listens
-/// and its in-memory index is loaded.
-func startTrawl(binary: String, store: String, directory: URL, adminKey: String) async throws -> (ChildProcess, Int) {
-    let serving = try await ServingProcess.start(
-        ["serve", "--port", "0", "--store", "sqlite:\(store)"], environment: ["HOME": directory.path, "TRAWL_ADMIN_KEY": adminKey],
-        directory: directory, executable: URL(fileURLWithPath: binary), readyWhen: "search index loaded", timeout: .seconds(600))
-    return (serving.process, serving.port)
-}
-
 struct BenchError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
@@ -380,7 +371,7 @@ for size in sizes {
     if trawlOnly {
         try await store.close()
         t0 = ContinuousClock.now
-        let (trawl, port) = try await startTrawl(binary: trawlBinary, store: storePath, directory: dir, adminKey: adminKey)
+        let (trawl, port) = try await ServingProcess.indexed(store: storePath, binary: URL(fileURLWithPath: trawlBinary), adminKey: adminKey, directory: dir).started
         let loaded = processStats(trawl.processIdentifier)
         print(String(format: "trawl serve ready (index loaded) in %.1f s: resident ", milliseconds(ContinuousClock.now - t0) / 1000)
               + "\(mb(loaded.rssKB)), peak \(mb(loaded.peakKB))")
@@ -412,7 +403,7 @@ for size in sizes {
     guard let typesenseProcess = typesensePID(port: typesense.port) else { throw BenchError("typesense-server process not found") }
 
     t0 = ContinuousClock.now
-    let (trawl, trawlPort) = try await startTrawl(binary: trawlBinary, store: storePath, directory: dir, adminKey: adminKey)
+    let (trawl, trawlPort) = try await ServingProcess.indexed(store: storePath, binary: URL(fileURLWithPath: trawlBinary), adminKey: adminKey, directory: dir).started
     let loaded = processStats(trawl.processIdentifier)
     print(String(format: "trawl serve ready (index loaded) in %.1f s: resident ", milliseconds(ContinuousClock.now - t0) / 1000)
           + "\(mb(loaded.rssKB)), peak \(mb(loaded.peakKB)); typesense resident \(mb(processStats(typesenseProcess).rssKB))")

@@ -11,6 +11,8 @@ public struct ServingProcess: Sendable {
     public let stdoutURL: URL
 
     public var baseURL: String { "http://127.0.0.1:\(port)" }
+    /// The process and its port, for callers that keep them apart.
+    public var started: (ChildProcess, Int) { (process, port) }
     public var stdout: String { (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? "" }
     public var stderr: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
 
@@ -40,6 +42,14 @@ public struct ServingProcess: Sendable {
         }
         process.terminate()
         throw StartError.didNotStart(String(((try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "").suffix(2_000)))
+    }
+
+    /// `trawl serve` (`binary`, e.g. the release build) over a SQLite store, ready once its in-memory
+    /// index is loaded: how the search benchmarks start the side they measure.
+    public static func indexed(store: String, binary: URL, adminKey: String, directory: URL) async throws -> ServingProcess {
+        try await start(
+            ["serve", "--port", "0", "--store", "sqlite:\(store)"], environment: ["HOME": directory.path, "TRAWL_ADMIN_KEY": adminKey],
+            directory: directory, executable: binary, readyWhen: "search index loaded", timeout: .seconds(600))
     }
 
     /// SIGTERM, then waits (without blocking a thread) for the exit status.
