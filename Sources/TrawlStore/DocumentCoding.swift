@@ -2,11 +2,14 @@ import Foundation
 import TrawlCore
 
 /// One JSON shape for stored documents: sorted keys so identical documents are identical bytes
-/// (a rerun that changes nothing writes the same text).
+/// (a rerun that changes nothing writes the same text), and compact stored forms of some fields
+/// (`CodingUserInfoKey.trawlStoredForm`); the API and Typesense see the plain encoding.
 enum DocumentCoding {
     static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Compact stored forms (`StoredHealthBreakdown`): what a whole-collection pass decodes fastest.
+        encoder.userInfo[.trawlStoredForm] = true
         return encoder
     }
 

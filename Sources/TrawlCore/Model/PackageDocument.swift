@@ -48,7 +48,8 @@ public struct PackageDocument: Codable, Sendable, Equatable {
     /// Where the download figures came from: "clickhouse", "pypistats", or "" (none yet).
     public var downloadSource: String = ""
     public var healthScore: Int = 0
-    public var healthScoreBreakdown: [String: HealthRuleResult] = [:]
+    /// Rule key → its share of `health_score`. Stored compactly (`StoredHealthBreakdown`), shown as an object.
+    @StoredHealthBreakdown public var healthScoreBreakdown: [String: HealthRuleResult] = [:]
     public var isOfficial: Bool = false
     public var isVerified: Bool = false
     public var isNew: Bool = false
@@ -133,6 +134,20 @@ public struct PackageDocument: Codable, Sendable, Equatable {
     /// those take their defaults instead of failing the whole read.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        // Scalars go through the container's concrete overloads: the generic path looks up type
+        // metadata per field, and a whole-collection pass (`trawl enrich health`) decodes every document.
+        func v(_ key: CodingKeys, _ fallback: String) throws -> String { try c.decodeIfPresent(String.self, forKey: key) ?? fallback }
+        func v(_ key: CodingKeys, _ fallback: Int) throws -> Int { try c.decodeIfPresent(Int.self, forKey: key) ?? fallback }
+        func v(_ key: CodingKeys, _ fallback: Int64) throws -> Int64 { try c.decodeIfPresent(Int64.self, forKey: key) ?? fallback }
+        func v(_ key: CodingKeys, _ fallback: Bool) throws -> Bool { try c.decodeIfPresent(Bool.self, forKey: key) ?? fallback }
+        func v(_ key: CodingKeys, _ fallback: [String]) throws -> [String] {
+            guard c.contains(key), try !c.decodeNil(forKey: key) else { return fallback }
+            var list = try c.nestedUnkeyedContainer(forKey: key)
+            var values: [String] = []
+            values.reserveCapacity(list.count ?? 0)
+            while !list.isAtEnd { values.append(try list.decode(String.self)) }
+            return values
+        }
         func v<T: Decodable>(_ key: CodingKeys, _ fallback: T) throws -> T {
             try c.decodeIfPresent(T.self, forKey: key) ?? fallback
         }
@@ -177,7 +192,7 @@ public struct PackageDocument: Codable, Sendable, Equatable {
         downloadUpdated = try v(.downloadUpdated, 0)
         downloadSource = try v(.downloadSource, "")
         healthScore = try v(.healthScore, 0)
-        healthScoreBreakdown = try v(.healthScoreBreakdown, [:])
+        healthScoreBreakdown = try HealthRuleResult.decodeBreakdown(c, forKey: .healthScoreBreakdown)
         isOfficial = try v(.isOfficial, false)
         isVerified = try v(.isVerified, false)
         isNew = try v(.isNew, false)
@@ -205,5 +220,78 @@ public struct HealthRuleResult: Codable, Sendable, Equatable {
         self.points = points
         self.max = max
         self.why = why
+    }
+
+    private enum CodingKeys: String, CodingKey { case points, max, why }
+
+    /// A rule name as a key of `health_score_breakdown`.
+    private struct RuleKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    /// Reads a breakdown (absent or null: empty) in either of its shapes: the object users see, or the
+    /// flat array a store writes (`StoredHealthBreakdown`).
+    static func decodeBreakdown<K: CodingKey>(_ container: KeyedDecodingContainer<K>, forKey key: K) throws -> [String: HealthRuleResult] {
+        guard container.contains(key), try !container.decodeNil(forKey: key) else { return [:] }
+        if var flat = try? container.nestedUnkeyedContainer(forKey: key) {
+            var breakdown: [String: HealthRuleResult] = [:]
+            breakdown.reserveCapacity((flat.count ?? 0) / 4)
+            while !flat.isAtEnd {
+                let rule = try flat.decode(String.self)
+                breakdown[rule] = HealthRuleResult(points: try flat.decode(Int.self), max: try flat.decode(Int.self), why: try flat.decode(String.self))
+            }
+            return breakdown
+        }
+        let rules = try container.nestedContainer(keyedBy: RuleKey.self, forKey: key)
+        var breakdown: [String: HealthRuleResult] = [:]
+        breakdown.reserveCapacity(rules.allKeys.count)
+        for rule in rules.allKeys {
+            let r = try rules.nestedContainer(keyedBy: CodingKeys.self, forKey: rule)
+            breakdown[rule.stringValue] = HealthRuleResult(
+                points: try r.decode(Int.self, forKey: .points), max: try r.decode(Int.self, forKey: .max),
+                why: try r.decode(String.self, forKey: .why))
+        }
+        return breakdown
+    }
+}
+
+extension CodingUserInfoKey {
+    /// Set (to `true`) by the stores' document encoder: fields with a compact stored form use it.
+    public static let trawlStoredForm = CodingUserInfoKey(rawValue: "trawl.storedForm")!
+}
+
+/// `health_score_breakdown` is an object of objects for users (the API, Typesense, the page) and a flat
+/// array `[rule, points, max, why, …]` (rules in key order) in a store. Reading the object form back
+/// took a keyed container per rule — a fifth of a whole-collection `trawl enrich health`, which decodes
+/// every stored document; the flat form is one unkeyed container. Decoding accepts both
+/// (`HealthRuleResult.decodeBreakdown`), so documents stored before the change read as they were.
+@propertyWrapper
+public struct StoredHealthBreakdown: Codable, Sendable, Equatable {
+    public var wrappedValue: [String: HealthRuleResult]
+
+    public init(wrappedValue: [String: HealthRuleResult]) {
+        self.wrappedValue = wrappedValue
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        guard encoder.userInfo[.trawlStoredForm] as? Bool == true else {
+            var container = encoder.singleValueContainer()
+            return try container.encode(wrappedValue)
+        }
+        var flat = encoder.unkeyedContainer()
+        for (rule, result) in wrappedValue.sorted(by: { $0.key < $1.key }) {
+            try flat.encode(rule)
+            try flat.encode(result.points)
+            try flat.encode(result.max)
+            try flat.encode(result.why)
+        }
+    }
+
+    /// Not used by `PackageDocument` (its decoder reads the field itself); here for completeness of `Codable`.
+    public init(from decoder: any Decoder) throws {
+        wrappedValue = try decoder.singleValueContainer().decode([String: HealthRuleResult].self)
     }
 }
