@@ -97,6 +97,26 @@ import TrawlCore
         #expect(points(.description, PackageDocument(name: "p").with { $0.description = String(repeating: "x", count: 1_000) }) == 10)
     }
 
+    /// The ASCII fast path of `trimmedLength` counts what the grapheme count counts (CR LF is one
+    /// character), and the `memchr` scan of `mentions` finds what the byte-by-byte scan finds.
+    @Test func fastPathsAgreeWithTheSlowOnes() {
+        var random = SystemRandomNumberGenerator()
+        let alphabet: [Character] = [" ", "\t", "\r", "\n", "a", "X", "!", "[", "<", "i", "M", "g", ":", "\u{0B}", "\u{0C}"]
+        for _ in 0..<2_000 {
+            let text = String((0..<Int.random(in: 0...24, using: &random)).map { _ in alphabet.randomElement(using: &random)! })
+            let slow = text.unicodeScalars.firstIndex { !$0.properties.isWhitespace }.map { first in
+                text[first...text.unicodeScalars.lastIndex { !$0.properties.isWhitespace }!].count
+            } ?? 0
+            #expect(HealthRules.asciiTrimmedLength(text) == slow, "\(Array(text.utf8))")
+            for marker in DescriptionImages.syntaxes.map(\.marker) {
+                #expect(DescriptionImages.mentions(text, marker) == DescriptionImages.slowlyMentions(text, marker), "\(text.debugDescription)")
+            }
+        }
+        #expect(HealthRules.asciiTrimmedLength("caf\u{E9}") == nil, "not ASCII: the grapheme count decides")
+        #expect(HealthRules.asciiTrimmedLength(" a\r\nb ") == 3)
+        #expect(DescriptionImages.mentions("x <ImG", Array("<img".utf8)) && !DescriptionImages.mentions("<im", Array("<img".utf8)))
+    }
+
     @Test func authorLicenseClassifiers() {
         #expect(points(.author, PackageDocument(name: "p").with { $0.author = "Ada" }) == 10)
         #expect(points(.author, PackageDocument(name: "p").with { $0.maintainer = "Bob" }) == 10)

@@ -21,11 +21,31 @@ public enum HealthRules {
     /// `trimmingCharacters` goes through UTF-16 on Linux, and this rule runs over every description of
     /// a collection on each `trawl enrich health` (it was a third of that run).
     static func trimmedLength(_ text: String) -> Int {
+        if let ascii = asciiTrimmedLength(text) { return ascii }
         let scalars = text.unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
             let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
         else { return 0 }
         return text[first...last].count
+    }
+
+    /// `trimmedLength` of an all-ASCII text from its bytes (nil when it is not ASCII): there every byte
+    /// is a character except a CR before an LF (one grapheme), so no grapheme breaking is needed.
+    static func asciiTrimmedLength(_ text: String) -> Int? {
+        var text = text
+        return text.withUTF8 { bytes -> Int? in
+            func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (0x09...0x0D).contains(b) }
+            if bytes.contains(where: { $0 >= 0x80 }) { return nil }
+            var start = 0, end = bytes.count
+            while start < end, isSpace(bytes[start]) { start += 1 }
+            while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+            var length = end - start
+            var i = start
+            while i + 1 < end {
+                if bytes[i] == 0x0D && bytes[i + 1] == 0x0A { length -= 1; i += 2 } else { i += 1 }
+            }
+            return length
+        }
     }
 
     /// 10 points for a description of 1,000 characters or more; 6 from 300; 3 from 100.
