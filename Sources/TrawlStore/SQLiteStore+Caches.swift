@@ -124,13 +124,14 @@ extension SQLiteStore {
 
     public func clearProblems(packages: [String], kind: String?, collection: String) async throws {
         guard !packages.isEmpty else { return }
+        // One prepared statement for the whole list (an enrich pass clears a page of 1,000 at a time).
         try await pool.write { db in
+            let statement = kind == nil
+                ? try db.cachedStatement(sql: "DELETE FROM problems WHERE collection = ? AND package = ?")
+                : try db.cachedStatement(sql: "DELETE FROM problems WHERE collection = ? AND package = ? AND kind = ?")
             for package in packages {
-                if let kind {
-                    try db.execute(sql: "DELETE FROM problems WHERE collection = ? AND package = ? AND kind = ?", arguments: [collection, PackageName.normalize(package), kind])
-                } else {
-                    try db.execute(sql: "DELETE FROM problems WHERE collection = ? AND package = ?", arguments: [collection, PackageName.normalize(package)])
-                }
+                let name = PackageName.normalize(package)
+                try statement.execute(arguments: kind.map { [collection, name, $0] } ?? [collection, name])
             }
         }
     }

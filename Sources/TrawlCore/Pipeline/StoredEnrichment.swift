@@ -63,19 +63,26 @@ public struct StoredEnrichment: Sendable {
             guard missing.isEmpty else { throw NotFound(names: missing, collection: collection) }
             try await enrich(documents, &summary)
         } else {
+            // The next page is read (and decoded) while this one is enriched and written: on two cores
+            // that halves a whole-collection pass, most of which is decoding and scoring. The first page
+            // is read while the dependents are recounted.
+            let store = self.store, collection = self.collection
+            var budget = limit ?? Int.max
+            let firstSize = min(pageSize, budget)
+            async let firstPage = store.documents(collection: collection, after: nil, limit: firstSize)
+            var recounted: [String: PackageDocument] = [:]
             if enrichers.contains(where: { type(of: $0).readsDependents }) {
                 // A whole-collection pass of a rule that reads `dependents_count` recounts first, so
                 // a store written before the counts existed gets them here (the pass rescores).
                 let keeper = DependentsKeeper(store: store, collection: collection, enrichers: [], logger: logger)
-                let recounted = try await keeper.settle([], changesGraph: true)
-                try await store.upsert(recounted, collection: collection)
-                try await publisher?.publish(collection: collection, upserted: recounted.map(\.document), removed: [])
+                let settled = try await keeper.settle([], changesGraph: true)
+                try await store.upsert(settled, collection: collection)
+                try await publisher?.publish(collection: collection, upserted: settled.map(\.document), removed: [])
+                for package in settled { recounted[package.document.normalizedName] = package.document }
             }
-            // The next page is read (and decoded) while this one is enriched and written: on two cores
-            // that halves a whole-collection pass, most of which is decoding and scoring.
-            let store = self.store, collection = self.collection
-            var budget = limit ?? Int.max
-            var page = try await store.documents(collection: collection, after: nil, limit: min(pageSize, budget))
+            // The first page may have been read before the recount was written: its recounted
+            // documents are taken as written, not as read.
+            var page = try await firstPage.map { recounted[$0.normalizedName] ?? $0 }
             while let last = page.last {
                 budget -= page.count
                 let size = min(pageSize, budget)
