@@ -81,7 +81,7 @@ import TrawlStore
             try await writer.upsert([StoredPackage(document: late)], collection: "django-1")
             let found = try await server.get("/collections/django/documents/search?q=zeppelin&query_by=name", key: Self.admin).json()
             #expect(found["found"] as? Int == 1)
-            try await writer.removeDocuments(["django-zeppelin-late"], collection: "django-1")
+            _ = try await writer.removeDocuments(["django-zeppelin-late"], collection: "django-1")
             let gone = try await server.get("/api/v1/django/packages?q=zeppelin").json()
             #expect(gone["found"] as? Int == 0)
             try await writer.close()
