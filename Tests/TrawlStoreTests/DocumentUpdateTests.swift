@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TrawlCore
+import GRDB
 @testable import TrawlStore
 
 /// `Store.update`: an enrichment rewrites what it changed and nothing else, on both stores.
@@ -93,6 +94,37 @@ import TrawlCore
         #expect(rows.map(\.name) == ["bare", "pkg-0", "pkg-1", "pkg-2"])
         #expect(rows.first { $0.name == "pkg-2" }?.requiresDist == ["pkg-0>=1", "other; extra == 'x'"])
         #expect(rows.first { $0.name == "pkg-0" }?.requiresDist == [])
+        try await store.close()
+    }
+}
+
+/// The stored form of `health_score_breakdown` is a flat array (fast to read back), the plain encoding
+/// an object, and a document stored before the change (object form) still reads.
+@Suite struct StoredFormTests {
+    @Test func theBreakdownIsFlatInAStoreAndAnObjectOutside() throws {
+        var d = PackageDocument(name: "pkg")
+        d.healthScoreBreakdown = ["recency": HealthRuleResult(points: 30, max: 40, why: "w1"), "author": HealthRuleResult(points: 10, max: 10, why: "w2")]
+        let stored = try #require(try DocumentCoding.encode([d]).first)
+        #expect(stored.contains(#""health_score_breakdown":["author",10,10,"w2","recency",30,40,"w1"]"#), "\(stored)")
+        let plain = String(decoding: try JSONEncoder().encode(d), as: UTF8.self)
+        #expect(plain.contains(#""health_score_breakdown":{"#))
+        #expect(try DocumentCoding.decode(stored) == d)
+        #expect(try DocumentCoding.decode(plain) == d, "a document stored in the object form reads the same")
+    }
+
+    @Test(arguments: StoreKind.allCases) func anObjectFormDocumentInTheStoreStillReads(_ kind: StoreKind) async throws {
+        guard let fixture = try await StoreFixture.make(kind) else { return }
+        let store = fixture.store
+        var d = StoreTests.doc("pkg-old", summary: "old widgets", stars: 1, keywords: [])
+        d.healthScoreBreakdown = ["recency": HealthRuleResult(points: 30, max: 40, why: "old")]
+        try await store.upsert([StoredPackage(document: d, releases: [])], collection: "c")
+        #expect(try await store.document("pkg-old", collection: "c") == d)
+        if let sqlite = store as? SQLiteStore {
+            // Rewrite the row as an older Trawl wrote it: the object form.
+            let plain = String(decoding: try JSONEncoder().encode(d), as: UTF8.self)
+            try await sqlite.pool.write { db in try db.execute(sql: "UPDATE documents SET doc = ? WHERE name = 'pkg-old'", arguments: [plain]) }
+            #expect(try await store.document("pkg-old", collection: "c") == d)
+        }
         try await store.close()
     }
 }
