@@ -140,6 +140,7 @@ let package = Package(
                 "TrawlCore",
                 "TrawlStore",
                 "TrawlSearchIndex",
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -339,6 +340,7 @@ let package = Package(
             dependencies: [
                 "TrawlServer", "TrawlStore", "TrawlCore", "TrawlPyPI", "TestSupport", "trawl",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

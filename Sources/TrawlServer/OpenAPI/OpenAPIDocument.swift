@@ -21,17 +21,28 @@ enum OpenAPIDocument {
           /healthz:
             get:
               operationId: health
-              summary: Liveness
+              summary: Liveness (200 while the server runs; says whether the search index has loaded)
               responses:
                 "200":
                   description: The server is up
                   content:
                     application/json:
-                      schema:
-                        type: object
-                        required: [ok]
-                        properties:
-                          ok: {type: boolean}
+                      schema: {$ref: "#/components/schemas/Readiness"}
+          /readyz:
+            get:
+              operationId: ready
+              summary: Readiness (200 once every collection's search index is in memory, 503 while it loads)
+              responses:
+                "200":
+                  description: Searches are answered from the loaded index
+                  content:
+                    application/json:
+                      schema: {$ref: "#/components/schemas/Readiness"}
+                "503":
+                  description: The index is still loading (searches are answered from the store, one at a time)
+                  content:
+                    application/json:
+                      schema: {$ref: "#/components/schemas/Readiness"}
           /api/v1/profiles:
             get:
               operationId: listProfiles
@@ -152,6 +163,15 @@ enum OpenAPIDocument {
                     properties:
                       message: {type: string}
           schemas:
+            Readiness:
+              type: object
+              required: [ok, ready, status]
+              properties:
+                ok: {type: boolean}
+                ready: {type: boolean, description: every collection's search index is in memory}
+                status: {type: string, enum: [ready, loading]}
+                searches_running: {type: integer, description: searches admitted now (one per core; one while loading)}
+                searches_waiting: {type: integer, description: searches waiting for admission, served in arrival order}
             SearchResult:
               type: object
               required: [collection, found, page, per_page, packages, facets]

@@ -9,7 +9,7 @@ struct APIRoutes: Sendable {
     func register(on router: Router<BasicRequestContext>) {
         router.get("/api/v1/profiles") { request, _ in try await self.profiles(request) }
         router.get("/api/v1/:collection/packages") { request, context in
-            try await self.search(request, collection: try context.parameters.require("collection"))
+            try await self.state.admitted { try await self.search(request, collection: try context.parameters.require("collection")) }
         }
         router.get("/api/v1/:collection/packages/:name") { request, context in
             try await self.package(request, collection: try context.parameters.require("collection"), name: try context.parameters.require("name"))

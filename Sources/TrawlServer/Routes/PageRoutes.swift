@@ -19,7 +19,7 @@ struct PageRoutes: Sendable {
     static let perPage = 20
 
     func register(on router: Router<BasicRequestContext>) {
-        router.get("/") { request, _ in try await self.home(request) }
+        router.get("/") { request, _ in try await self.state.admitted { try await self.home(request) } }
         router.get("/packages/:name") { request, context in
             try await self.package(request, name: try context.parameters.require("name"))
         }

@@ -1,11 +1,17 @@
 import Hummingbird
 
-/// Liveness, Prometheus metrics (admin key under `--private`) and the OpenAPI description.
+/// Liveness and readiness, Prometheus metrics (admin key under `--private`) and the OpenAPI description.
 struct SystemRoutes: Sendable {
     let state: ServeState
 
     func register(on router: Router<BasicRequestContext>) {
-        router.get("/healthz") { _, _ in try JSONOutput.response(["ok": true]) }
+        // Liveness: answers while the index loads, and says so.
+        router.get("/healthz") { _, _ in try JSONOutput.response(Readiness(self.state)) }
+        // Readiness (load balancers, Kubernetes probes): 503 until every collection's index is in memory.
+        router.get("/readyz") { _, _ in
+            let readiness = Readiness(self.state)
+            return try JSONOutput.response(readiness, status: readiness.ready ? .ok : .serviceUnavailable)
+        }
         router.get("/health") { _, _ in try JSONOutput.response(["ok": true]) }  // Typesense clients probe this
         router.get("/metrics") { request, _ in
             // Under --private the collections' sizes and the traffic are not public either.
@@ -17,5 +23,26 @@ struct SystemRoutes: Sendable {
         router.get("/openapi.yaml") { _, _ in
             JSONOutput.text(OpenAPIDocument.yaml, contentType: "application/yaml; charset=utf-8")
         }
+    }
+}
+
+/// `/healthz` and `/readyz`: whether searches are answered from the loaded index yet.
+struct Readiness: Encodable {
+    var ok = true
+    var ready: Bool
+    /// "ready", or "loading" while searches still go to the store.
+    var status: String
+    /// Searches running and waiting for admission (`SearchAdmission`).
+    var searchesRunning: Int
+    var searchesWaiting: Int
+
+    init(_ state: ServeState) {
+        ready = state.isReady
+        status = ready ? "ready" : "loading"
+        (searchesRunning, searchesWaiting) = state.admission.load
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case ok, ready, status, searchesRunning = "searches_running", searchesWaiting = "searches_waiting"
     }
 }

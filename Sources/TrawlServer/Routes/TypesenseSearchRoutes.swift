@@ -10,14 +10,16 @@ struct TypesenseSearchRoutes: Sendable {
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/collections/:collection/documents/search") { request, context in
-            let items = QueryItems(request: request)
-            let caller = try await self.state.access.caller(request, query: items)
-            let asked = try context.parameters.require("collection")
-            let result = try await self.search(TypesenseParams(query: items), collection: asked, caller: caller)
-            return try JSONOutput.response(result)
+            try await self.state.admitted {
+                let items = QueryItems(request: request)
+                let caller = try await self.state.access.caller(request, query: items)
+                let asked = try context.parameters.require("collection")
+                let result = try await self.search(TypesenseParams(query: items), collection: asked, caller: caller)
+                return try JSONOutput.response(result)
+            }
         }
         router.post("/multi_search") { request, context in
-            try await self.multiSearch(request, context: context)
+            try await self.state.admitted { try await self.multiSearch(request, context: context) }
         }
     }
 

@@ -13,6 +13,17 @@ struct ServeState: Sendable {
     /// The in-memory search index (nil when turned off): searches, aliases and counts are answered
     /// from it once a collection is loaded, and from the store before that.
     let index: SearchIndex?
+    /// Searches run in arrival order, one per core (one while the index loads).
+    let admission = SearchAdmission()
+    let searchConcurrency = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    /// Ready to answer from memory: every collection's index loaded (always, without an index).
+    var isReady: Bool { index?.isReady ?? true }
+
+    /// Runs a search request's whole work (search and answer) once admitted (`SearchAdmission`).
+    func admitted<T>(_ body: () async throws -> T) async throws -> T {
+        try await admission.run(limit: isReady ? searchConcurrency : 1, body)
+    }
 
     /// The collection behind a name or alias; 404 in Typesense's words when neither exists.
     func resolve(_ name: String) async throws -> String {
