@@ -29,6 +29,8 @@ public struct CollectionRecreator: Sendable {
     public var drainDelay: Duration = .milliseconds(500)
     /// Called at each stage; throwing there aborts (and, before `switched`, rolls back) the recreate.
     public var checkpoint: (@Sendable (Stage) async throws -> Void)?
+    /// The schema of the new collection, by its name (`TypesensePackageSchema.schema(name:)`).
+    public var schema: @Sendable (String) -> TypesenseSchema = { TypesensePackageSchema.schema(name: $0) }
 
     public init(client: TypesenseClient, store: any DocumentStore, logger: Logger) {
         self.client = client
@@ -49,7 +51,7 @@ public struct CollectionRecreator: Sendable {
         }
         let name = CollectionVersions.next(alias: alias, existing: existing)
         logger.info("recreate: building", metadata: ["alias": "\(alias)", "new": "\(name)", "live": "\(previous ?? "none")"])
-        try await client.createCollection(TypesensePackageSchema.schema(name: name))
+        try await client.createCollection(schema(name))
         let imported: Int
         do {
             try await checkpoint?(.created)

@@ -1,3 +1,5 @@
+import TrawlCore
+
 /// The collection schema for package documents, compatible with the seed's: declared types for
 /// every field that is searched, sorted or faceted (so a sort on `health_score` or a facet on
 /// `framework_versions` works on the first document), everything else stored but not indexed.
@@ -18,6 +20,24 @@ public enum TypesensePackageSchema {
     public static func schema(name: String) -> TypesenseSchema {
         TypesenseSchema(name: name, fields: fields, defaultSortingField: defaultSortingField, tokenSeparators: ["-", "_", "."])
     }
+
+    /// The schema with only `indexed` fields indexed; every other field is stored with `index: false`
+    /// (no facet, no sort). With `indexedByTrawl`, Typesense indexes what Trawl's own search does —
+    /// what a side-by-side benchmark needs for its memory figures to compare like with like.
+    public static func schema(name: String, indexingOnly indexed: Set<String>) -> TypesenseSchema {
+        var schema = schema(name: name)
+        schema.fields = schema.fields.map { field in
+            guard !indexed.contains(field.name) else { return field }
+            return TypesenseField(field.name, field.type, optional: true, index: false)
+        }
+        return schema
+    }
+
+    /// The fields Trawl's own search indexes: the searched text, the names it sorts by, and the
+    /// filter, facet and sort fields of `SearchFields` (plus `popularity`, its ranking prior).
+    public static let indexedByTrawl: Set<String> = Set(queryBy.split(separator: ",").map(String.init))
+        .union(["name", "normalized_name", "popularity"])
+        .union(SearchFields.numeric).union(SearchFields.flags).union(SearchFields.facetable)
 
     static let fields: [TypesenseField] = {
         var f: [TypesenseField] = [

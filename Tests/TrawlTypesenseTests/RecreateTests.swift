@@ -93,6 +93,20 @@ import TrawlTypesense
         try await h.shutdown()
     }
 
+    /// The benchmark's schema (`indexingOnly: indexedByTrawl`) is one a real Typesense accepts, and
+    /// searches, facets and sorts what Trawl does.
+    @Test func aSchemaIndexingOnlyWhatTrawlIndexesIsAcceptedAndSearchable() async throws {
+        guard let h = try await TypesenseHarness.start() else { return }
+        let key = TypesenseHarness.unique("lean")
+        try await h.fill(key, TypesenseHarness.documents(10))
+        var recreator = CollectionRecreator(client: h.client, store: h.store, logger: h.logger)
+        recreator.schema = { TypesensePackageSchema.schema(name: $0, indexingOnly: TypesensePackageSchema.indexedByTrawl) }
+        _ = try await recreator.recreate(alias: key)
+        #expect(try await h.found(key) == 10)
+        #expect(try await h.found(key, q: "package") == 10, "the summary is still searched")
+        try await h.shutdown()
+    }
+
     @Test func versionNames() {
         #expect(CollectionVersions.next(alias: "plone", existing: []) == "plone-1")
         #expect(CollectionVersions.next(alias: "plone", existing: ["plone-2", "plone-10", "plone-x", "plonex-99", "django-50"]) == "plone-11")

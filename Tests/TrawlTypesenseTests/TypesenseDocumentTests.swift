@@ -32,6 +32,24 @@ import TrawlTypesense
         }
     }
 
+    @Test func aLeanSchemaIndexesOnlyTheNamedFields() {
+        let full = TypesensePackageSchema.schema(name: "x-1")
+        let lean = TypesensePackageSchema.schema(name: "x-1", indexingOnly: TypesensePackageSchema.indexedByTrawl)
+        #expect(lean.fields.map(\.name) == full.fields.map(\.name), "every field still declared, in order")
+        for field in lean.fields {
+            if TypesensePackageSchema.indexedByTrawl.contains(field.name) {
+                #expect(field == full.fields.first { $0.name == field.name }, "\(field.name) unchanged")
+            } else {
+                #expect(field.index == false && field.optional == true && field.facet == nil && field.sort == nil, "\(field.name)")
+            }
+        }
+        #expect(lean.fields.first { $0.name == "author" }?.index == false)
+        #expect(lean.fields.first { $0.name == lean.defaultSortingField }?.index == nil, "the default sorting field stays indexed")
+        for field in ["name", "summary", "keywords", "description", "framework_versions", "github_stars"] {
+            #expect(lean.fields.first { $0.name == field }?.index == nil, "\(field)")
+        }
+    }
+
     @Test func errorsNeverCarryTheKey() async throws {
         let http = HTTPFetcher(configuration: .init(retry: RetryPolicy(maxAttempts: 1), requestTimeout: TestTimeouts.request, connectTimeout: TestTimeouts.connect))
         let client = TypesenseClient(baseURL: "http://127.0.0.1:1/", apiKey: Secret("s3cr3t-key"), http: http)
