@@ -18,7 +18,6 @@ extension CollectionIndex {
         var newNames: [String] = []
         var newDocuments: [PackageDocument] = []
         var newTexts: [DocumentTexts] = []
-        var newLengths: [UInt32] = []
         var fresh: [(id: UInt32, document: PackageDocument)] = []
         newNames.reserveCapacity(names.count + changedNames.count)
         var i = 0, j = 0
@@ -38,7 +37,6 @@ extension CollectionIndex {
                     newNames.append(name)
                     newDocuments.append(documents[i])
                     newTexts.append(texts[i])
-                    newLengths.append(lengths[i])
                 }
                 i += 1
             } else {
@@ -50,7 +48,6 @@ extension CollectionIndex {
                     var kept = document
                     newTexts.append(DocumentTexts.split(&kept))
                     newDocuments.append(kept)
-                    newLengths.append(0)
                 }
                 j += 1
             }
@@ -59,9 +56,7 @@ extension CollectionIndex {
         // Tokenize the changed documents; their postings, grouped by term, ascending by id.
         var added: [String: PostingList] = [:]
         for (id, document) in fresh {
-            let (weights, length) = Self.analyze(document)
-            newLengths[Int(id)] = length
-            for (term, weight) in weights { added[term, default: PostingList()].append(id, weight) }
+            for term in Self.terms(of: document) { added[term, default: PostingList()].append(id) }
         }
 
         // Carry the old postings over (renumbered, dropped documents left out), adding new entries.
@@ -78,10 +73,9 @@ extension CollectionIndex {
                 let old = dictionary.postings[t]
                 list = PostingList()
                 list.documents.reserveCapacity(old.count)
-                list.weights.reserveCapacity(old.count)
-                for k in 0..<old.count {
-                    let id = remap[Int(old.documents[k])]
-                    if id != none { list.append(id, old.weights[k]) }
+                for document in old.documents {
+                    let id = remap[Int(document)]
+                    if id != none { list.append(id) }
                 }
             }
             if let extra = added.removeValue(forKey: term) { list = Self.merge(list, extra) }
@@ -114,7 +108,7 @@ extension CollectionIndex {
         }
         return CollectionIndex(
             revision: revision, createdAt: createdAt ?? self.createdAt, names: newNames, documents: newDocuments, texts: newTexts,
-            lengths: newLengths, dictionary: TermDictionary(terms: terms, postings: postings))
+            dictionary: TermDictionary(terms: terms, postings: postings))
     }
 
     /// A whole collection indexed at once: `documents` in any order, one per name (the last given
@@ -135,7 +129,6 @@ extension CollectionIndex {
         var names: [String] = []
         var documents: [PackageDocument] = []
         var texts: [DocumentTexts] = []
-        var lengths: [UInt32] = []
         var termIDs: [String: Int] = [:]
         var lists: [PostingList] = []
 
@@ -143,7 +136,6 @@ extension CollectionIndex {
             names.reserveCapacity(capacity)
             documents.reserveCapacity(capacity)
             texts.reserveCapacity(capacity)
-            lengths.reserveCapacity(capacity)
         }
 
         /// Whether `name` may come next (strictly after the last one, in byte order).
@@ -155,19 +147,18 @@ extension CollectionIndex {
         public mutating func add(_ document: PackageDocument) {
             precondition(accepts(document.normalizedName), "Builder.add: documents must come in name order")
             let id = UInt32(documents.count)
-            let (weights, length) = CollectionIndex.analyze(document)
+            let terms = CollectionIndex.terms(of: document)
             var kept = document
             // Analyzed: the long texts are read again only for hits, so they are kept deflated.
             texts.append(DocumentTexts.split(&kept))
             names.append(kept.normalizedName)
             documents.append(kept)
-            lengths.append(length)
-            for (term, weight) in weights {
+            for term in terms {
                 if let t = termIDs[term] {
-                    lists[t].append(id, weight)
+                    lists[t].append(id)
                 } else {
                     termIDs[term] = lists.count
-                    lists.append(PostingList(documents: [id], weights: [weight]))
+                    lists.append(PostingList(documents: [id]))
                 }
             }
         }
@@ -185,7 +176,7 @@ extension CollectionIndex {
                 lists[t] = PostingList()  // the untrimmed list goes now, not at the end
             }
             return CollectionIndex(
-                revision: revision, createdAt: createdAt, names: names, documents: documents, texts: texts, lengths: lengths,
+                revision: revision, createdAt: createdAt, names: names, documents: documents, texts: texts,
                 dictionary: TermDictionary(terms: terms, postings: postings))
         }
     }
@@ -196,43 +187,25 @@ extension CollectionIndex {
         if b.count == 0 { return a }
         var out = PostingList()
         out.documents.reserveCapacity(a.count + b.count)
-        out.weights.reserveCapacity(a.count + b.count)
         var i = 0, j = 0
         while i < a.count || j < b.count {
             if j == b.count || (i < a.count && a.documents[i] < b.documents[j]) {
-                out.append(a.documents[i], a.weights[i])
+                out.append(a.documents[i])
                 i += 1
             } else {
-                out.append(b.documents[j], b.weights[j])
+                out.append(b.documents[j])
                 j += 1
             }
         }
         return out
     }
 
-    /// Column weights of the SQL stores' bm25: name 10, summary 4, keywords 3, description 1.
-    static let nameWeight: UInt32 = 10, summaryWeight: UInt32 = 4, keywordsWeight: UInt32 = 3, descriptionWeight: UInt32 = 1
-
-    /// A document's terms with their weighted frequencies, and its length in words.
-    static func analyze(_ d: PackageDocument) -> (weights: [String: UInt16], length: UInt32) {
-        var sums: [String: UInt32] = [:]
-        var length: UInt32 = 0
-        for word in Tokenizer.nameWords(d.name) {
-            sums[word, default: 0] += nameWeight
-            length += 1
-        }
-        Tokenizer.forEachWord(d.summary) {
-            sums[$0, default: 0] += summaryWeight
-            length += 1
-        }
-        Tokenizer.forEachWord(d.keywords.joined(separator: " ")) {
-            sums[$0, default: 0] += keywordsWeight
-            length += 1
-        }
-        Tokenizer.forEachWord(d.description) {
-            sums[$0, default: 0] += descriptionWeight
-            length += 1
-        }
-        return (sums.mapValues { UInt16(min($0, UInt32(UInt16.max))) }, length)
+    /// The terms a document is found by: the words of its name, summary, keywords and description.
+    static func terms(of d: PackageDocument) -> Set<String> {
+        var terms = Set(Tokenizer.nameWords(d.name))
+        Tokenizer.forEachWord(d.summary) { terms.insert($0) }
+        Tokenizer.forEachWord(d.keywords.joined(separator: " ")) { terms.insert($0) }
+        Tokenizer.forEachWord(d.description) { terms.insert($0) }
+        return terms
     }
 }

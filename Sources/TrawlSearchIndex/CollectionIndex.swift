@@ -19,9 +19,6 @@ public final class CollectionIndex: Sendable {
     /// keeps deflated: read back only for the hits of an answer (`document(at:)`).
     let documents: [PackageDocument]
     let texts: [DocumentTexts]
-    /// Words per document (all fields), for bm25's length normalization.
-    let lengths: [UInt32]
-    let averageLength: Double
     let dictionary: TermDictionary
     let facets: [String: FacetColumn]
     let columns: ValueColumns
@@ -40,16 +37,13 @@ public final class CollectionIndex: Sendable {
     }
 
     init(
-        revision: Int64, createdAt: Int64, names: [String], documents: [PackageDocument], texts: [DocumentTexts], lengths: [UInt32],
-        dictionary: TermDictionary
+        revision: Int64, createdAt: Int64, names: [String], documents: [PackageDocument], texts: [DocumentTexts], dictionary: TermDictionary
     ) {
         self.revision = revision
         self.createdAt = createdAt
         self.names = names
         self.documents = documents
         self.texts = texts
-        self.lengths = lengths
-        self.averageLength = lengths.isEmpty ? 1 : max(1, Double(lengths.reduce(0) { $0 + Int($1) }) / Double(lengths.count))
         self.dictionary = dictionary
         var facets: [String: FacetColumn] = [:]
         for field in SearchFields.facetable { facets[field] = FacetColumn(field: field, documents: documents) }
@@ -59,7 +53,7 @@ public final class CollectionIndex: Sendable {
 
     /// An empty collection.
     public static func empty(createdAt: Int64 = 0) -> CollectionIndex {
-        CollectionIndex(revision: 0, createdAt: createdAt, names: [], documents: [], texts: [], lengths: [], dictionary: TermDictionary())
+        CollectionIndex(revision: 0, createdAt: createdAt, names: [], documents: [], texts: [], dictionary: TermDictionary())
     }
 
     /// The document id of a normalized name.

@@ -1,22 +1,19 @@
-/// The documents one term occurs in, ascending, each with its weighted frequency: occurrences in
-/// the name count 10, summary 4, keywords 3, description 1 (the SQL stores' bm25 column weights),
-/// saturating at `UInt16.max`.
+/// The documents one term occurs in, ascending. Only membership is kept: ranking is decided from the
+/// documents' own fields (`RelevanceRanking`), so per-posting frequencies (two bytes per posting) and
+/// per-document lengths, kept for a bm25 no longer computed, were memory spent on nothing.
 struct PostingList: Sendable {
     var documents: [UInt32] = []
-    var weights: [UInt16] = []
 
-    mutating func append(_ document: UInt32, _ weight: UInt16) {
+    mutating func append(_ document: UInt32) {
         documents.append(document)
-        weights.append(weight)
     }
 
     var count: Int { documents.count }
 
-    /// The same list in arrays no larger than it (appending leaves up to twice the room).
+    /// The same list in an array no larger than it (appending leaves up to twice the room).
     func trimmed() -> PostingList {
-        guard documents.capacity > documents.count || weights.capacity > weights.count else { return self }
-        return PostingList(
-            documents: documents.withUnsafeBufferPointer { Array($0) }, weights: weights.withUnsafeBufferPointer { Array($0) })
+        guard documents.capacity > documents.count else { return self }
+        return PostingList(documents: documents.withUnsafeBufferPointer { Array($0) })
     }
 }
 

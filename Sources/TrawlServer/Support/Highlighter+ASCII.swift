@@ -61,4 +61,58 @@ extension Highlighter {
             return .some(tokens.isEmpty ? nil : (String(decoding: out, as: UTF8.self), tokens))
         }
     }
+
+    /// `window` for ASCII text, over bytes (words: runs of ASCII letters and digits, matched without
+    /// case, as `markASCII` reads them). `.none` for non-ASCII text; `.some(nil)` when there is no window.
+    static func windowASCII(_ text: String, words: [String]) -> Substring?? {
+        let wanted = words.filter { !$0.isEmpty }.map { Array($0.utf8) }
+        var copy = text
+        let bounds = copy.withUTF8 { bytes -> (Int, Int)?? in
+            var ranges: [Range<Int>] = []
+            var first: Int?
+            var start = -1
+            func isWordByte(_ b: UInt8) -> Bool {
+                (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39)
+            }
+            func matches(_ from: Int, _ end: Int) -> Bool {
+                wanted.contains { w in
+                    guard w.count <= end - from else { return false }
+                    for (k, c) in w.enumerated() {
+                        let b = bytes[from + k]
+                        if (b >= 0x41 && b <= 0x5A ? b + 32 : b) != c { return false }
+                    }
+                    return true
+                }
+            }
+            func close(_ end: Int) {
+                guard start >= 0 else { return }
+                if first == nil, matches(start, end) { first = ranges.count }
+                ranges.append(start..<end)
+                start = -1
+            }
+            var i = 0
+            while i < bytes.count {
+                let b = bytes[i]
+                if b >= 0x80 { return .none }
+                if isWordByte(b) {
+                    if start < 0 { start = i }
+                } else {
+                    close(i)
+                    if let first, ranges.count > max(snippetThreshold, first + affixWords) { break }
+                }
+                i += 1
+            }
+            // Stopped early: the words after the window cannot move it, ASCII or not.
+            if i == bytes.count { close(i) }
+            guard ranges.count > snippetThreshold, let first else { return .some(nil) }
+            return .some((ranges[max(0, first - affixWords)].lowerBound, ranges[min(ranges.count - 1, first + affixWords)].upperBound))
+        }
+        switch bounds {
+        case .none: return .none
+        case .some(nil): return .some(nil)
+        case .some(let .some((lower, upper))):
+            let utf8 = text.utf8
+            return .some(text[utf8.index(utf8.startIndex, offsetBy: lower)..<utf8.index(utf8.startIndex, offsetBy: upper)])
+        }
+    }
 }

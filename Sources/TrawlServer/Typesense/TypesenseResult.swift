@@ -126,6 +126,7 @@ enum Highlighter {
     /// The words of `text` around its first word starting with a query word, when `text` has more
     /// than `snippetThreshold` words; nil otherwise (or when no word matches: nothing to show).
     static func window(_ text: String, words: [String]) -> Substring? {
+        if let ascii = windowASCII(text, words: words) { return ascii }  // Support/Highlighter+ASCII.swift
         let wanted = words.filter { !$0.isEmpty }
         var ranges: [Range<String.Index>] = []
         var first: Int?
