@@ -486,9 +486,35 @@ for size in sizes {
                               b.perSecond, b.percentile(0.5), b.percentile(0.9), b.percentile(0.99), mb(mb2), ratio))
     }
 
-    try await client.shutdown()
+    // Restarted under traffic: the mix (at the first connection count) starts the moment the server
+    // listens, while its index loads; `/readyz` is polled beside it. Ready within seconds, and the
+    // searches answered meanwhile (from the store, one at a time) must not starve the load.
     trawl.terminate()
     _ = await trawl.exitStatus()
+    let restartedAt = ContinuousClock.now
+    let restarted = try await ServingProcess.indexed(
+        store: storePath, binary: URL(fileURLWithPath: trawlBinary), adminKey: adminKey, directory: dir, loaded: false)
+    let restartTarget = Target(name: "trawl", baseURL: restarted.baseURL, apiKey: adminKey, pid: restarted.started.0.processIdentifier)
+    let restartConnections = connectionCounts.first ?? 64
+    async let underLoad = load(restartTarget, client: client, connections: restartConnections, seconds: seconds)
+    var readyAfter: Double?
+    while readyAfter == nil, ContinuousClock.now - restartedAt < .seconds(Int64(seconds) + 60) {
+        let response = try? await client.execute(HTTPClientRequest(url: restarted.baseURL + "/readyz"), timeout: .seconds(10))
+        if response?.status.code == 200 { readyAfter = milliseconds(ContinuousClock.now - restartedAt) / 1000 }
+        _ = try? await response?.body.collect(upTo: 1 << 16)
+        if readyAfter == nil { try await Task.sleep(for: .milliseconds(50)) }
+    }
+    let restartRun = checked(try await underLoad, restartTarget, connections: restartConnections)
+    let restartStats = processStats(restartTarget.pid)
+    let readyText = readyAfter.map { String(format: "%.1f s", $0) } ?? "not within the run"
+    let restartLine = String(format: "restarted under %d connections: /readyz 200 after %@ from start; during %d s: %.0f req/s, p50 %.1f, p99 %.1f ms, ",
+                             restartConnections, readyText, Int(seconds), restartRun.perSecond, restartRun.percentile(0.5), restartRun.percentile(0.99))
+        + "resident \(mb(restartStats.rssKB)), peak \(mb(restartStats.peakKB))"
+    print("\n" + restartLine)
+    summary.append(String(format: "%6d docs: ", size) + restartLine)
+
+    try await client.shutdown()
+    _ = await restarted.stop()
     await typesense.stop()
     try? FileManager.default.removeItem(at: dir)
 }

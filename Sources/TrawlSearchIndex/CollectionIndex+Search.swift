@@ -40,26 +40,16 @@ extension CollectionIndex {
         var relevance: [Double]?
         if text != nil, order.contains(where: { if case .score = $0 { true } else { false } }) {
             var keys = [Double](repeating: 0, count: count)
-            for d in matching { keys[Int(d)] = ranking.key(candidate(Int(d))) }
+            documents.withUnsafeBufferPointer { documents in
+                for d in matching { keys[Int(d)] = ranking.key(Self.candidate(name: names[Int(d)], documents[Int(d)])) }
+            }
             relevance = keys
         }
         // A page past the end (however large the number asked) needs no ranking at all.
         let (skipped, pastEnd) = (query.page - 1).multipliedReportingOverflow(by: query.perPage)
         let offset = pastEnd ? Int.max : skipped
         let wanted = offset >= matching.count ? 0 : min(matching.count, offset + query.perPage)
-        var best = Heap<Ranked>()
-        for document in matching where wanted > 0 {
-            let ranked = rank(document, order, scores: relevance)
-            if best.count < wanted {
-                best.insert(ranked)
-            } else if ranked < best.max! {
-                best.replaceMax(with: ranked)
-            }
-        }
-        var top: [Ranked] = []
-        top.reserveCapacity(best.count)
-        while let worst = best.popMax() { top.append(worst) }
-        top.reverse()
+        let top = best(matching, wanted: wanted, order, scores: relevance)
         let hits = top.dropFirst(min(offset, top.count)).map { ranked in
             let d = Int(ranked.document)
             return SearchHit(
@@ -84,10 +74,16 @@ extension CollectionIndex {
 
     /// What the shared relevance ranking reads of a document.
     func candidate(_ d: Int) -> RelevanceRanking.Candidate {
-        let doc = documents[d]
-        return RelevanceRanking.Candidate(
-            name: names[d], summary: doc.summary, keywords: doc.keywords, downloads: Int64(doc.downloadLastMonth),
-            dependents: Int64(doc.dependentsCount), stars: Int64(doc.githubStars))
+        documents.withUnsafeBufferPointer { Self.candidate(name: names[d], $0[d]) }
+    }
+
+    /// Reads the fields in place (`document` is borrowed from an unsafe buffer by the callers): an
+    /// array subscript copied the whole document, retaining and releasing every one of its strings
+    /// and lists for every matching document of every search (a sixth of a search's CPU at 100k).
+    @inline(__always) static func candidate(name: String, _ document: borrowing PackageDocument) -> RelevanceRanking.Candidate {
+        RelevanceRanking.Candidate(
+            name: name, summary: document.summary, keywords: document.keywords, downloads: Int64(document.downloadLastMonth),
+            dependents: Int64(document.dependentsCount), stars: Int64(document.githubStars))
     }
 
     /// Every word required: each word is a set of term ranges (its prefix range, or its near

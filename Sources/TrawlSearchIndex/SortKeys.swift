@@ -1,3 +1,4 @@
+import HeapModule
 import TrawlCore
 
 /// One key of a result order, read from the columns; `descending` flips it so that smaller is
@@ -66,30 +67,67 @@ extension CollectionIndex {
         return Array(keys.prefix(4))
     }
 
-    func rank(_ document: UInt32, _ keys: [SortKey], scores: [Double]?) -> Ranked {
-        var ranked = Ranked(document: document)
-        let d = Int(document)
-        for (i, key) in keys.enumerated() {
-            let value: Double
-            switch key {
-            case .score(let descending):
-                let s = scores?[d] ?? 0
-                value = descending ? -s : s
-            case .column(let numbers, let descending):
-                value = descending ? -Double(numbers[d]) : Double(numbers[d])
-            case .trending(let week, let month, let descending):
-                let growth = (Double(week[d]) * 4 + 10) / (Double(month[d]) + 40)
-                value = descending ? -growth : growth
-            case .name(let descending):
-                value = descending ? -Double(d) : Double(d)
+    /// The `wanted` best of `documents` in `keys` order, best first. The keys are read a block of
+    /// documents at a time, key by key: taking a column out of its `SortKey` retains it, and doing
+    /// that per document and key was a sixth of a search over 100,000 matches.
+    func best(_ documents: [UInt32], wanted: Int, _ keys: [SortKey], scores: [Double]?) -> [Ranked] {
+        guard wanted > 0 else { return [] }
+        let block = 4_096
+        var values = [Double](repeating: 0, count: block * keys.count)
+        var heap = Heap<Ranked>()
+        var start = 0
+        while start < documents.count {
+            let end = min(start + block, documents.count)
+            values.withUnsafeMutableBufferPointer { values in
+                for (i, key) in keys.enumerated() {
+                    Self.fill(key, documents[start..<end], scores: scores, into: UnsafeMutableBufferPointer(rebasing: values[(i * block)...]))
+                }
             }
-            switch i {
-            case 0: ranked.keys.0 = value
-            case 1: ranked.keys.1 = value
-            case 2: ranked.keys.2 = value
-            default: ranked.keys.3 = value
+            for k in 0..<(end - start) {
+                var ranked = Ranked(document: documents[start + k])
+                for i in 0..<keys.count { ranked.set(i, values[i * block + k]) }
+                if heap.count < wanted {
+                    heap.insert(ranked)
+                } else if ranked < heap.max! {
+                    heap.replaceMax(with: ranked)
+                }
             }
+            start = end
         }
-        return ranked
+        var top: [Ranked] = []
+        top.reserveCapacity(heap.count)
+        while let worst = heap.popMax() { top.append(worst) }
+        return top.reversed()
+    }
+
+    /// One key's values for a block of documents.
+    static func fill(_ key: SortKey, _ documents: ArraySlice<UInt32>, scores: [Double]?, into out: UnsafeMutableBufferPointer<Double>) {
+        switch key {
+        case .score(let descending):
+            guard let scores else { for k in 0..<documents.count { out[k] = 0 }; return }
+            for (k, d) in documents.enumerated() { out[k] = descending ? -scores[Int(d)] : scores[Int(d)] }
+        case .column(let numbers, let descending):
+            for (k, d) in documents.enumerated() { out[k] = descending ? -Double(numbers[Int(d)]) : Double(numbers[Int(d)]) }
+        case .trending(let week, let month, let descending):
+            for (k, d) in documents.enumerated() {
+                let growth = (Double(week[Int(d)]) * 4 + 10) / (Double(month[Int(d)]) + 40)
+                out[k] = descending ? -growth : growth
+            }
+        case .name(let descending):
+            for (k, d) in documents.enumerated() { out[k] = descending ? -Double(d) : Double(d) }
+        }
+    }
+
+}
+
+extension Ranked {
+    /// Key `i`: the first three in their slots, every later one in the fourth (the last wins).
+    @inline(__always) mutating func set(_ i: Int, _ value: Double) {
+        switch i {
+        case 0: keys.0 = value
+        case 1: keys.1 = value
+        case 2: keys.2 = value
+        default: keys.3 = value
+        }
     }
 }

@@ -45,11 +45,12 @@ public struct ServingProcess: Sendable {
     }
 
     /// `trawl serve` (`binary`, e.g. the release build) over a SQLite store, ready once its in-memory
-    /// index is loaded: how the search benchmarks start the side they measure.
-    public static func indexed(store: String, binary: URL, adminKey: String, directory: URL) async throws -> ServingProcess {
+    /// index is loaded (or, with `loaded: false`, as soon as it listens): how the search benchmarks
+    /// start the side they measure.
+    public static func indexed(store: String, binary: URL, adminKey: String, directory: URL, loaded: Bool = true) async throws -> ServingProcess {
         try await start(
             ["serve", "--port", "0", "--store", "sqlite:\(store)"], environment: ["HOME": directory.path, "TRAWL_ADMIN_KEY": adminKey],
-            directory: directory, executable: binary, readyWhen: "search index loaded", timeout: .seconds(600))
+            directory: directory, executable: binary, readyWhen: loaded ? "search index loaded" : nil, timeout: .seconds(600))
     }
 
     /// SIGTERM, then waits (without blocking a thread) for the exit status.

@@ -135,7 +135,8 @@ extension RelevanceRanking {
             }
             if s.0 > 0 { inSummary = true }
             if k.0 > 0 { inKeywords = true }
-            for q in [s, k] where q.0 > best.0 { best = q }
+            if s.0 > best.0 { best = s }
+            if k.0 > best.0 { best = k }
             if best.0 == 0 {
                 everywhere = false
                 break
