@@ -48,6 +48,15 @@ public final class SearchIndex: Sendable {
     /// True once every collection was loaded; until then callers search the store.
     public var isReady: Bool { shelf.withLock { $0.ready } }
 
+    /// Returns once every collection is loaded, or after `limit` (or when the task is cancelled).
+    /// Polls: it runs only during the first load, and only for requests that arrive then.
+    public func waitUntilReady(upTo limit: Duration) async {
+        let deadline = ContinuousClock.now + limit
+        while !isReady, ContinuousClock.now < deadline, !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
     /// The index of a collection (by its own name), nil before it was loaded.
     public func collection(_ name: String) -> CollectionIndex? {
         shelf.withLock { $0.indexes[name] }

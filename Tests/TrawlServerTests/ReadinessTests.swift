@@ -18,6 +18,7 @@ import TrawlStore
         let store = try await ServerHarness.seededStore(at: directory)
         var options = ServerOptions(host: "127.0.0.1", port: 0, isPrivate: false, adminKey: Secret(ServerHarness.adminKey), profiles: [])
         options.inMemoryIndex = true
+        options.indexWait = .milliseconds(200)  // the index never loads here until the test says: the store answers
         let server = try TrawlHTTPServer(store: store, options: options)
         var logger = Logger(label: "readiness-test")
         logger.logLevel = .warning

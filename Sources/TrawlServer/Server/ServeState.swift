@@ -21,8 +21,10 @@ struct ServeState: Sendable {
     var isReady: Bool { index?.isReady ?? true }
 
     /// Runs a search request's whole work (search and answer) once admitted (`SearchAdmission`).
+    /// While the index loads, a request first waits for it (up to `indexWait`, without holding a slot).
     func admitted<T>(_ body: () async throws -> T) async throws -> T {
-        try await admission.run(limit: isReady ? searchConcurrency : 1, body)
+        if let index, !index.isReady { await index.waitUntilReady(upTo: options.indexWait) }
+        return try await admission.run(limit: isReady ? searchConcurrency : 1, body)
     }
 
     /// The collection behind a name or alias; 404 in Typesense's words when neither exists.
