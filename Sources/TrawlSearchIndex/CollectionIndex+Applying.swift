@@ -18,6 +18,7 @@ extension CollectionIndex {
         var newNames: [String] = []
         var newDocuments: [PackageDocument] = []
         var newTexts: [DocumentTexts] = []
+        var newRanking = RankingTexts(capacity: names.count + changedNames.count)
         var fresh: [(id: UInt32, document: PackageDocument)] = []
         newNames.reserveCapacity(names.count + changedNames.count)
         var i = 0, j = 0
@@ -37,6 +38,7 @@ extension CollectionIndex {
                     newNames.append(name)
                     newDocuments.append(documents[i])
                     newTexts.append(texts[i])
+                    newRanking.append(i, of: rankingTexts)
                 }
                 i += 1
             } else {
@@ -47,6 +49,8 @@ extension CollectionIndex {
                     newNames.append(name)
                     var kept = document
                     newTexts.append(DocumentTexts.split(&kept))
+                    newRanking.append(name: name, summary: kept.summary, keywords: kept.keywords)
+                    kept.summary = ""
                     newDocuments.append(kept)
                 }
                 j += 1
@@ -108,7 +112,7 @@ extension CollectionIndex {
         }
         return CollectionIndex(
             revision: revision, createdAt: createdAt ?? self.createdAt, names: newNames, documents: newDocuments, texts: newTexts,
-            dictionary: TermDictionary(terms: terms, postings: postings))
+            rankingTexts: newRanking, dictionary: TermDictionary(terms: terms, postings: postings))
     }
 
     /// A whole collection indexed at once: `documents` in any order, one per name (the last given
@@ -129,6 +133,7 @@ extension CollectionIndex {
         var names: [String] = []
         var documents: [PackageDocument] = []
         var texts: [DocumentTexts] = []
+        var rankingTexts = RankingTexts()
         var termIDs: [String: Int] = [:]
         var lists: [PostingList] = []
 
@@ -136,6 +141,7 @@ extension CollectionIndex {
             names.reserveCapacity(capacity)
             documents.reserveCapacity(capacity)
             texts.reserveCapacity(capacity)
+            rankingTexts = RankingTexts(capacity: capacity)
         }
 
         /// Whether `name` may come next (strictly after the last one, in byte order).
@@ -151,6 +157,8 @@ extension CollectionIndex {
             var kept = document
             // Analyzed: the long texts are read again only for hits, so they are kept deflated.
             texts.append(DocumentTexts.split(&kept))
+            rankingTexts.append(name: kept.normalizedName, summary: kept.summary, keywords: kept.keywords)
+            kept.summary = ""
             names.append(kept.normalizedName)
             documents.append(kept)
             for term in terms {
@@ -177,7 +185,7 @@ extension CollectionIndex {
             }
             return CollectionIndex(
                 revision: revision, createdAt: createdAt, names: names, documents: documents, texts: texts,
-                dictionary: TermDictionary(terms: terms, postings: postings))
+                rankingTexts: rankingTexts, dictionary: TermDictionary(terms: terms, postings: postings))
         }
     }
 

@@ -40,8 +40,17 @@ extension CollectionIndex {
         var relevance: [Double]?
         if text != nil, order.contains(where: { if case .score = $0 { true } else { false } }) {
             var keys = [Double](repeating: 0, count: count)
-            documents.withUnsafeBufferPointer { documents in
-                for d in matching { keys[Int(d)] = ranking.key(Self.candidate(name: names[Int(d)], documents[Int(d)])) }
+            let downloads = columns.numeric("download_last_month") ?? [], dependents = columns.numeric("dependents_count") ?? [],
+                stars = columns.numeric("github_stars") ?? []
+            rankingTexts.withView { view in
+                for d in matching {
+                    let i = Int(d)
+                    if let texts = view.texts(i), i < downloads.count, i < dependents.count, i < stars.count {
+                        keys[i] = ranking.key(texts, downloads: downloads[i], dependents: dependents[i], stars: stars[i])
+                    } else {
+                        keys[i] = ranking.key(candidate(i))
+                    }
+                }
             }
             relevance = keys
         }
@@ -74,16 +83,9 @@ extension CollectionIndex {
 
     /// What the shared relevance ranking reads of a document.
     func candidate(_ d: Int) -> RelevanceRanking.Candidate {
-        documents.withUnsafeBufferPointer { Self.candidate(name: names[d], $0[d]) }
-    }
-
-    /// Reads the fields in place (`document` is borrowed from an unsafe buffer by the callers): an
-    /// array subscript copied the whole document, retaining and releasing every one of its strings
-    /// and lists for every matching document of every search (a sixth of a search's CPU at 100k).
-    @inline(__always) static func candidate(name: String, _ document: borrowing PackageDocument) -> RelevanceRanking.Candidate {
         RelevanceRanking.Candidate(
-            name: name, summary: document.summary, keywords: document.keywords, downloads: Int64(document.downloadLastMonth),
-            dependents: Int64(document.dependentsCount), stars: Int64(document.githubStars))
+            name: names[d], summary: rankingTexts.summary(d), keywords: documents[d].keywords, downloads: Int64(documents[d].downloadLastMonth),
+            dependents: Int64(documents[d].dependentsCount), stars: Int64(documents[d].githubStars))
     }
 
     /// Every word required: each word is a set of term ranges (its prefix range, or its near

@@ -19,6 +19,8 @@ public final class CollectionIndex: Sendable {
     /// keeps deflated: read back only for the hits of an answer (`document(at:)`).
     let documents: [PackageDocument]
     let texts: [DocumentTexts]
+    /// Name, summary and keywords as bytes for ranking; the summary is kept only here.
+    let rankingTexts: RankingTexts
     let dictionary: TermDictionary
     let facets: [String: FacetColumn]
     let columns: ValueColumns
@@ -37,13 +39,15 @@ public final class CollectionIndex: Sendable {
     }
 
     init(
-        revision: Int64, createdAt: Int64, names: [String], documents: [PackageDocument], texts: [DocumentTexts], dictionary: TermDictionary
+        revision: Int64, createdAt: Int64, names: [String], documents: [PackageDocument], texts: [DocumentTexts],
+        rankingTexts: RankingTexts, dictionary: TermDictionary
     ) {
         self.revision = revision
         self.createdAt = createdAt
         self.names = names
         self.documents = documents
         self.texts = texts
+        self.rankingTexts = rankingTexts
         self.dictionary = dictionary
         var facets: [String: FacetColumn] = [:]
         for field in SearchFields.facetable { facets[field] = FacetColumn(field: field, documents: documents) }
@@ -53,7 +57,7 @@ public final class CollectionIndex: Sendable {
 
     /// An empty collection.
     public static func empty(createdAt: Int64 = 0) -> CollectionIndex {
-        CollectionIndex(revision: 0, createdAt: createdAt, names: [], documents: [], texts: [], dictionary: TermDictionary())
+        CollectionIndex(revision: 0, createdAt: createdAt, names: [], documents: [], texts: [], rankingTexts: RankingTexts(), dictionary: TermDictionary())
     }
 
     /// The document id of a normalized name.
@@ -70,8 +74,10 @@ public final class CollectionIndex: Sendable {
         id(of: PackageName.normalize(name)).map { document(at: $0) }
     }
 
-    /// The whole document of an id, its long texts inflated.
+    /// The whole document of an id, its long texts inflated and its summary put back.
     func document(at id: Int) -> PackageDocument {
-        texts[id].restore(documents[id])
+        var document = texts[id].restore(documents[id])
+        document.summary = rankingTexts.summary(id)
+        return document
     }
 }

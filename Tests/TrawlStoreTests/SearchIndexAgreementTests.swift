@@ -170,7 +170,9 @@ import TrawlStore
         func text(_ n: Int) -> String { (0..<n).map { _ in words[random.below(words.count)] }.joined(separator: " ") }
         var documents = (0..<120).map { i -> PackageDocument in
             var d = PackageDocument(name: "pkg-\(i)")
-            d.summary = "summary \(i)"
+            // Summaries and keywords live in the ranking arena: non-ASCII and empty ones come back too.
+            d.summary = i % 7 == 0 ? "résumé \(i)" : i % 11 == 0 ? "" : "summary \(i)"
+            d.keywords = i % 5 == 0 ? ["ké", "", "x"] : i % 2 == 0 ? ["alpha"] : []
             d.description = text([0, 3, 40, 400, 3_000][i % 5])
             d.readme = i % 3 == 0 ? text(500) : ""
             d.changelog = i % 4 == 0 ? text(60) : ""

@@ -81,11 +81,49 @@ extension RelevanceRanking {
         } ?? nil
     }
 
-    func assessASCII(_ c: Candidate) -> Assessment? {
-        Self.withASCII(c.name) { name in assessASCII(c, name: name) }
+    /// A candidate's short texts as ASCII bytes, borrowed for one call: the in-memory index keeps
+    /// every document's in one arena, so ranking a match touches no String (no reference count
+    /// traffic, which two threads ranking the same documents turned into a fifth of a search).
+    public struct ASCIITexts {
+        public var name: UnsafeBufferPointer<UInt8>
+        public var summary: UnsafeBufferPointer<UInt8>
+        /// Every keyword followed by a 0 byte.
+        public var keywords: UnsafeBufferPointer<UInt8>
+
+        public init(name: UnsafeBufferPointer<UInt8>, summary: UnsafeBufferPointer<UInt8>, keywords: UnsafeBufferPointer<UInt8>) {
+            self.name = name
+            self.summary = summary
+            self.keywords = keywords
+        }
     }
 
-    private func assessASCII(_ c: Candidate, name: UnsafeBufferPointer<UInt8>) -> Assessment? {
+    /// `key` over ASCII texts (all three must be ASCII; the caller knows).
+    public func key(_ texts: ASCIITexts, downloads: Int64, dependents: Int64, stars: Int64) -> Double {
+        let a = assessASCII(texts)
+        let popularity = Self.popularity(downloads: downloads, dependents: dependents, stars: stars)
+        return Self.key(level: a.level, popularity: popularity, closeness: a.closeness)
+    }
+
+    func assessASCII(_ c: Candidate) -> Assessment? {
+        guard c.keywords.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) else { return nil }
+        var keywords: [UInt8] = []
+        for keyword in c.keywords {
+            keywords += keyword.utf8
+            keywords.append(0)
+        }
+        return keywords.withUnsafeBufferPointer { keywords in
+            Self.withASCII(c.name) { name in
+                Self.withASCII(c.summary) { summary in assessASCII(ASCIITexts(name: name, summary: summary, keywords: keywords)) }
+            }
+        }
+    }
+
+    static func equal(_ text: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        text.utf8.count == bytes.count && text.utf8.elementsEqual(bytes)
+    }
+
+    func assessASCII(_ texts: ASCIITexts) -> Assessment {
+        let name = texts.name
         var compactLength = 0
         for b in name where Self.isWordByte(b) { compactLength += 1 }
         let eco = ecosystem.utf8
@@ -101,8 +139,8 @@ extension RelevanceRanking {
         func result(_ tier: MatchTier, field: String, typo: Bool, prefix: Bool) -> Assessment {
             Assessment(tier: tier, level: tier.level(degraded: typo || prefix), field: field, typo: typo, prefix: prefix, closeness: closeness)
         }
-        if !corrected, literalName == c.name { return result(.exactName, field: "name", typo: false, prefix: false) }
-        if corrected, words.count == 1, words[0].contains(where: { $0.text == c.name }) {
+        if !corrected, Self.equal(literalName, name) { return result(.exactName, field: "name", typo: false, prefix: false) }
+        if corrected, words.count == 1, words[0].contains(where: { Self.equal($0.text, name) }) {
             return result(.exactName, field: "name", typo: true, prefix: false)
         }
         guard !words.isEmpty else { return result(.description, field: "description", typo: false, prefix: false) }
@@ -127,11 +165,13 @@ extension RelevanceRanking {
         var typo = false, prefix = false, inSummary = false, inKeywords = false, everywhere = true
         for (i, spellings) in words.enumerated() {
             var best = inName[i]
-            guard let s = Self.withASCII(c.summary, { Self.quality(spellings, inASCII: $0) }) else { return nil }
+            let s = Self.quality(spellings, inASCII: texts.summary)
             var k = (0, typo: false)
-            for keyword in c.keywords {
-                guard let q = Self.withASCII(keyword, { Self.quality(spellings, inASCII: $0) }) else { return nil }
+            var start = 0
+            for end in texts.keywords.indices where texts.keywords[end] == 0 {
+                let q = Self.quality(spellings, inASCII: UnsafeBufferPointer(rebasing: texts.keywords[start..<end]))
                 if q.0 > k.0 { k = q }
+                start = end + 1
             }
             if s.0 > 0 { inSummary = true }
             if k.0 > 0 { inKeywords = true }

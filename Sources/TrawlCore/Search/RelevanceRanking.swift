@@ -121,8 +121,12 @@ public struct RelevanceRanking: Sendable {
     /// every path. A million downloads a month gives 6, a hundred 2: enough to order packages of
     /// one tier, and tiers are compared first, so an obscure exact name still wins.
     public static func popularity(_ c: Candidate) -> Double {
-        let value = log10(1 + Double(max(0, c.downloads))) + log10(1 + Double(max(0, c.dependents)))
-            + 0.5 * log10(1 + Double(max(0, c.stars)))
+        popularity(downloads: c.downloads, dependents: c.dependents, stars: c.stars)
+    }
+
+    static func popularity(downloads: Int64, dependents: Int64, stars: Int64) -> Double {
+        let value = log10(1 + Double(max(0, downloads))) + log10(1 + Double(max(0, dependents)))
+            + 0.5 * log10(1 + Double(max(0, stars)))
         return (value * 100).rounded() / 100
     }
 
