@@ -29,6 +29,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        MallocArenas.limit()
         let env = CLIEnvironment(global)
         let profiles = try env.loadProfiles()
         let store = try env.openStore()
