@@ -9,9 +9,9 @@ public import TrawlCore
 ///
 /// Freshness: `refresh()` reads every collection's revision (one small query) and, for a
 /// collection that moved, only the documents written since, plus the name list when the count
-/// says something was removed. `run(every:)` polls it, which is how a crawl in *another* process
-/// becomes visible; a crawl or worker in this process calls it after each committed batch through
-/// `IndexPublisher`, as it would publish to Typesense.
+/// says something was removed. `run(every:)` polls it, and `catchUpIfChanged()` (called before
+/// every search) catches up at once when the store's change token moved: a write by a crawl or
+/// worker in this process or another is in the next search's answer.
 public final class SearchIndex: Sendable {
     public typealias Source = DocumentStore & CollectionStore & DocumentChangeFeed
 

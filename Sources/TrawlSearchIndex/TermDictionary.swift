@@ -1,3 +1,5 @@
+import TrawlCore
+
 /// The documents one term occurs in, ascending. Only membership is kept: ranking is decided from the
 /// documents' own fields (`RelevanceRanking`), so per-posting frequencies (two bytes per posting) and
 /// per-document lengths, kept for a bm25 no longer computed, were memory spent on nothing.
@@ -56,18 +58,12 @@ struct TermDictionary: Sendable {
     /// documents first. The rule of the SQLite store's fallback, over this collection's terms.
     func nearTerms(_ word: String, limit: Int = 8) -> [String] {
         let letters = Array(word)
-        let allowed = letters.count <= 3 ? 0 : (letters.count <= 6 ? 1 : 2)
+        let allowed = NearSpellings.allowedEdits(letters.count)
         guard allowed > 0, let first = letters.first else { return [] }
         var found: [String: Int] = [:]
         for i in range(prefix: String(first)) {
-            let candidate = Array(terms[i])
-            guard candidate.count >= letters.count - allowed else { continue }
-            if EditDistance.osa(letters, candidate) <= allowed {
-                found[terms[i], default: 0] += postings[i].count
-            } else if candidate.count > letters.count, EditDistance.osa(letters, Array(candidate.prefix(letters.count))) <= allowed {
-                found[String(candidate.prefix(letters.count)), default: 0] += postings[i].count
-            }
+            if let spelling = NearSpellings.match(letters, term: terms[i], allowed: allowed) { found[spelling, default: 0] += postings[i].count }
         }
-        return found.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(limit).map(\.key)
+        return NearSpellings.best(found, limit: limit)
     }
 }

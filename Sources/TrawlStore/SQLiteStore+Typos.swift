@@ -33,47 +33,15 @@ extension SQLiteStore {
     /// is within the allowed edit distance (1 up to 6 letters, else 2); the most frequent first.
     static func nearTerms(_ db: Database, word: String, limit: Int = 8) throws -> [String] {
         let letters = Array(word)
-        let allowed = letters.count <= 3 ? 0 : (letters.count <= 6 ? 1 : 2)
+        let allowed = NearSpellings.allowedEdits(letters.count)
         guard allowed > 0, let first = letters.first else { return [] }
         let rows = try Row.fetchAll(
             db, sql: "SELECT term, doc FROM documents_fts_vocab WHERE term >= ? AND term < ? AND length(term) >= ?",
             arguments: [String(first), String(first) + "\u{10FFFF}", letters.count - allowed])
         var found: [String: Int] = [:]
         for row in rows {
-            let term: String = row[0]
-            let count: Int = row[1]
-            let candidate = Array(term)
-            if EditDistance.osa(letters, candidate) <= allowed {
-                found[term, default: 0] += count
-            } else if candidate.count > letters.count, EditDistance.osa(letters, Array(candidate.prefix(letters.count))) <= allowed {
-                found[String(candidate.prefix(letters.count)), default: 0] += count
-            }
+            if let spelling = NearSpellings.match(letters, term: row[0], allowed: allowed) { found[spelling, default: 0] += row[1] as Int }
         }
-        return found.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(limit).map(\.key)
-    }
-}
-
-/// Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps
-/// (`djnago` → `django` is one edit).
-enum EditDistance {
-    static func osa(_ a: [Character], _ b: [Character]) -> Int {
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous2 = [Int](repeating: 0, count: b.count + 1)
-        var previous = Array(0...b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                    value = min(value, previous2[j - 2] + 1)
-                }
-                current[j] = value
-            }
-            (previous2, previous, current) = (previous, current, previous2)
-        }
-        return previous[b.count]
+        return NearSpellings.best(found, limit: limit)
     }
 }

@@ -53,7 +53,7 @@ struct CrawlCommand: AsyncParsableCommand {
         }
         let store = try env.openStore()
         let mode: CrawlMode? = full ? .full : incremental ? .incremental : refresh ? .refresh : nil
-        do {
+        try await Console.exitCodes("crawl") {
             // With TRAWL_TYPESENSE_URL each stored batch is mirrored to Typesense; a recreate afterwards
             // imports everything anyway, so it skips the per-batch publishing.
             let crawl = try await RunBuilder(env: env, store: store).crawl(.init(
@@ -82,11 +82,6 @@ struct CrawlCommand: AsyncParsableCommand {
                 throw ExitCode(3)
             }
             if summary.problems > 0 { throw ExitCode(3) }
-        } catch let error as ExitCode {
-            throw error
-        } catch {
-            Console.error("crawl failed: \(error)")
-            throw ExitCode(1)
         }
     }
 

@@ -49,7 +49,7 @@ struct EnrichCommand: AsyncParsableCommand {
         var settings: [String: OptionValue] = [:]
         if force { settings["force"] = .bool(true) }
         if refreshCache { settings["refresh-cache"] = .bool(true) }
-        do {
+        try await Console.exitCodes("enrich \(kind)") {
             let enrich = try await RunBuilder(env: env, store: store).enrich(.init(
                 profile: profile, kind: kind, names: name, limit: limit, settings: settings))
             let summary = try await enrich.execute()
@@ -64,11 +64,6 @@ struct EnrichCommand: AsyncParsableCommand {
             }
             Console.report(enrich.report, quiet: global.quiet || json)
             if summary.problems > 0 { throw ExitCode(3) }
-        } catch let error as ExitCode {
-            throw error
-        } catch {
-            Console.error("enrich \(kind) failed: \(error)")
-            throw ExitCode(1)
         }
     }
 }

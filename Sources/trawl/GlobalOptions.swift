@@ -32,6 +32,19 @@ enum Console {
         if !quiet { for line in report.lines { print(line) } }
         for warning in report.warnings { error(warning) }
     }
+
+    /// A run's work with the exit codes of docs/design.md: an `ExitCode` it throws (2 bad input,
+    /// 3 problems) passes through; any other error is printed as "`what` failed: …" and exits 1.
+    static func exitCodes(_ what: String, _ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let code as ExitCode {
+            throw code
+        } catch {
+            Console.error("\(what) failed: \(error)")
+            throw ExitCode(1)
+        }
+    }
 }
 
 /// Logging goes to standard error, once per process, at the level the flags ask for.

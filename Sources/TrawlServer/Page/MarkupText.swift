@@ -98,14 +98,7 @@ struct MarkupText {
     }
 
     static func escape(_ c: Unicode.Scalar, into out: inout String) {
-        switch c {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "'": out += "&#39;"
-        default: out.unicodeScalars.append(c)
-        }
+        HTML.escape(c, into: &out)
     }
 
     static func isSpace(_ c: Unicode.Scalar?) -> Bool {

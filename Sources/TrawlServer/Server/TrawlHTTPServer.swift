@@ -18,12 +18,6 @@ public struct TrawlHTTPServer: Sendable {
         state = ServeState(store: store, options: options, access: access, metrics: ServerMetrics(), pages: try PageRenderer(), index: index)
     }
 
-    /// What a crawl or worker running in this process publishes to after each stored batch, so
-    /// its changes are searchable at once (nil without the in-memory index).
-    public var indexPublisher: (any Publisher)? {
-        state.index.map { IndexPublisher(index: $0) }
-    }
-
     /// Loads or refreshes the in-memory index now (tests and benchmarks wait for it this way).
     public func refreshIndex() async throws {
         try await state.index?.refresh()
