@@ -30,16 +30,17 @@ import TrawlStore
         let task = Task { try await services.run() }
         var iterator = ports.makeAsyncIterator()
         let port = try #require(await iterator.next())
-        func get(_ path: String) async throws -> (status: Int, json: [String: Any]) {
+        func get(_ path: String) async throws -> (status: Int, json: [String: Any], text: String) {
             let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)"), timeout: TestTimeouts.clientRequest)
             let body = try await response.body.collect(upTo: 1 << 20)
-            return (Int(response.status.code), (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any] ?? [:])
+            return (Int(response.status.code), (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any] ?? [:], String(buffer: body))
         }
         do {
             let loading = try await get("/readyz")
             #expect(loading.status == 503 && loading.json["status"] as? String == "loading" && loading.json["ready"] as? Bool == false)
             let live = try await get("/healthz")
             #expect(live.status == 200 && live.json["ok"] as? Bool == true && live.json["ready"] as? Bool == false, "alive while loading, and says so")
+            #expect(try await get("/metrics").text.contains("trawl_search_index_ready 0"))
             let fromStore = try await get("/api/v1/django-1/packages?q=rest")
             #expect(fromStore.status == 200 && (fromStore.json["found"] as? Int ?? 0) > 0, "searches are answered from the store meanwhile")
 
@@ -49,6 +50,8 @@ import TrawlStore
             let fromIndex = try await get("/api/v1/django-1/packages?q=rest")
             #expect(fromIndex.json["found"] as? Int == fromStore.json["found"] as? Int)
             #expect(try await get("/healthz").json["ready"] as? Bool == true)
+            let metrics = try await get("/metrics").text
+            #expect(metrics.contains("trawl_search_index_ready 1") && metrics.contains("trawl_searches_waiting 0"), "\(metrics.prefix(600))")
         } catch {
             await shutdown.trigger()
             _ = try? await task.value

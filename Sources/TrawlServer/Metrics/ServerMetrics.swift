@@ -20,8 +20,12 @@ final class ServerMetrics: Sendable {
             .recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 
-    /// The exposition text, after refreshing the per-collection gauges from the store.
-    func exposition(store: any Store) async throws -> String {
+    /// The exposition text, after refreshing the per-collection gauges from the store and the
+    /// search admission gauges (`searches` admitted and waiting, `ready` 1 once the index is loaded).
+    func exposition(store: any Store, searches: (running: Int, waiting: Int) = (0, 0), ready: Bool = true) async throws -> String {
+        registry.makeGauge(name: "trawl_searches_running").set(to: Double(searches.running))
+        registry.makeGauge(name: "trawl_searches_waiting").set(to: Double(searches.waiting))
+        registry.makeGauge(name: "trawl_search_index_ready").set(to: ready ? 1 : 0)
         for collection in try await store.collections() {
             let labels = [("collection", collection.name)]
             registry.makeGauge(name: "trawl_collection_documents", labels: labels).set(to: Double(collection.documents))

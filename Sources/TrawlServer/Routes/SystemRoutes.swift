@@ -18,7 +18,7 @@ struct SystemRoutes: Sendable {
             if self.state.options.isPrivate {
                 try self.state.access.requireAdmin(try await self.state.access.caller(request, query: QueryItems(request: request)))
             }
-            return JSONOutput.text(try await self.state.metrics.exposition(store: self.state.store), contentType: "text/plain; version=0.0.4; charset=utf-8")
+            return JSONOutput.text(try await self.state.metrics.exposition(store: self.state.store, searches: self.state.admission.load, ready: self.state.isReady), contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
         router.get("/openapi.yaml") { _, _ in
             JSONOutput.text(OpenAPIDocument.yaml, contentType: "application/yaml; charset=utf-8")
