@@ -319,6 +319,12 @@ let package = Package(
             dependencies: ["trawl", "TestSupport", "TrawlStore", "TrawlCore", "TrawlTypesense", .product(name: "AsyncHTTPClient", package: "async-http-client")],
             swiftSettings: strict
         ),
+        // The in-memory index's parts on their own (the agreement with the stores is in TrawlStoreTests).
+        .testTarget(
+            name: "TrawlSearchIndexTests",
+            dependencies: ["TrawlSearchIndex", "TrawlCore"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "TrawlStatsTests",
             dependencies: ["TrawlStats", "TrawlCore", "TrawlStore", "TrawlGitHub", "TestSupport"],
