@@ -65,23 +65,8 @@ if await TypesenseServer.locateBinary() == nil {
 
 // MARK: - Documents
 
-/// SplitMix64: the same collection on every run.
-struct Random: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    /// Zipf-like: small indexes far more often.
-    mutating func skewed(_ n: Int, _ power: Double = 2.2) -> Int { min(n - 1, Int(pow(unit(), power) * Double(n))) }
-    /// A heavy-tailed figure: most small, a few huge.
-    mutating func pareto(_ scale: Double, _ alpha: Double) -> Int { Int(scale / pow(max(unit(), 1e-9), 1 / alpha)) - Int(scale) }
-}
+/// The same collection on every run.
+typealias Random = SplitMix64
 
 /// Words of Django packages' names and texts, most common first.
 let topics = """
@@ -118,7 +103,7 @@ func sentence(_ random: inout Random, words n: Int, mentioning: [String]) -> Str
 }
 
 func makeDocuments(_ count: Int) -> [PackageDocument] {
-    var random = Random(state: 18)
+    var random = Random(seed: 18)
     var names = Set<String>()
     var out: [PackageDocument] = []
     out.reserveCapacity(count)
@@ -177,7 +162,7 @@ struct Probe {
 }
 
 func makeProbes(_ documents: [PackageDocument]) -> [Probe] {
-    var random = Random(state: 81)
+    var random = Random(seed: 81)
     let byDownloads = documents.sorted { $0.downloadLastMonth > $1.downloadLastMonth }
     let prefixed = byDownloads.filter { $0.normalizedName.hasPrefix("django-") }.prefix(40)
     var probes: [Probe] = []

@@ -67,23 +67,8 @@ if !trawlOnly, await TypesenseServer.locateBinary() == nil {
 
 // MARK: - Documents
 
-/// SplitMix64: the same collection on every run.
-struct Random {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    /// Zipf-like: small indexes far more often, as words in real text.
-    mutating func skewed(_ n: Int, _ power: Double = 2.2) -> Int { min(n - 1, Int(pow(unit(), power) * Double(n))) }
-    /// A heavy-tailed figure (stars, downloads): most small, a few huge.
-    mutating func pareto(_ scale: Double, _ alpha: Double) -> Int { Int(scale / pow(max(unit(), 1e-9), 1 / alpha)) - Int(scale) }
-}
+/// The same collection on every run.
+typealias Random = SplitMix64
 
 /// Words of Python web packages, most common first, then made-up words so the dictionary has the
 /// long tail real descriptions have (about 6,000 distinct words).
@@ -113,7 +98,7 @@ let syllables = ["ka", "lo", "mi", "ter", "van", "dro", "pel", "si", "qua", "rix
 let vocabulary: [String] = {
     var words = common
     var seen = Set(words)
-    var random = Random(state: 7)
+    var random = Random(seed: 7)
     while words.count < 6_000 {
         let word = (0..<(2 + random.below(3))).map { _ in syllables[random.below(syllables.count)] }.joined()
         if seen.insert(word).inserted { words.append(word) }
@@ -140,7 +125,7 @@ func sentence(_ random: inout Random, words n: Int, topic: String) -> String {
 }
 
 func makeDocuments(_ count: Int) -> [StoredPackage] {
-    var random = Random(state: 13)
+    var random = Random(seed: 13)
     var names = Set<String>()
     let frameworks = ["3.2", "4.0", "4.1", "4.2", "5.0", "5.1", "5.2"]
     let pythons = ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13"]
