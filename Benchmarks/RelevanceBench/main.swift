@@ -65,8 +65,6 @@ if await TypesenseServer.locateBinary() == nil {
 
 // MARK: - Documents
 
-/// The same collection on every run.
-typealias Random = SplitMix64
 
 /// Words of Django packages' names and texts, most common first.
 let topics = """
@@ -95,7 +93,7 @@ let knownNames = ["django-filter", "django-cors-headers", "django-debug-toolbar"
                   "django-treebeard", "django-reversion", "django-otp", "django-csp", "django-health-check", "django-admin-sortable2",
                   "djangorestframework", "channels", "wagtail", "graphene-django", "djangorestframework-simplejwt"]
 
-func sentence(_ random: inout Random, words n: Int, mentioning: [String]) -> String {
+func sentence(_ random: inout SeededGenerator, words n: Int, mentioning: [String]) -> String {
     (0..<n).map { k in
         k % 7 == 2 ? mentioning[random.below(mentioning.count)]
             : (random.below(3) == 0 ? topics[random.skewed(topics.count, 1.5)] : filler[random.below(filler.count)])
@@ -103,7 +101,7 @@ func sentence(_ random: inout Random, words n: Int, mentioning: [String]) -> Str
 }
 
 func makeDocuments(_ count: Int) -> [PackageDocument] {
-    var random = Random(seed: 18)
+    var random = SeededGenerator(seed: 18)
     var names = Set<String>()
     var out: [PackageDocument] = []
     out.reserveCapacity(count)
@@ -162,7 +160,7 @@ struct Probe {
 }
 
 func makeProbes(_ documents: [PackageDocument]) -> [Probe] {
-    var random = Random(seed: 81)
+    var random = SeededGenerator(seed: 81)
     let byDownloads = documents.sorted { $0.downloadLastMonth > $1.downloadLastMonth }
     let prefixed = byDownloads.filter { $0.normalizedName.hasPrefix("django-") }.prefix(40)
     var probes: [Probe] = []

@@ -67,8 +67,6 @@ if !trawlOnly, await TypesenseServer.locateBinary() == nil {
 
 // MARK: - Documents
 
-/// The same collection on every run.
-typealias Random = SplitMix64
 
 /// Words of Python web packages, most common first, then made-up words so the dictionary has the
 /// long tail real descriptions have (about 6,000 distinct words).
@@ -98,7 +96,7 @@ let syllables = ["ka", "lo", "mi", "ter", "van", "dro", "pel", "si", "qua", "rix
 let vocabulary: [String] = {
     var words = common
     var seen = Set(words)
-    var random = Random(seed: 7)
+    var random = SeededGenerator(seed: 7)
     while words.count < 6_000 {
         let word = (0..<(2 + random.below(3))).map { _ in syllables[random.below(syllables.count)] }.joined()
         if seen.insert(word).inserted { words.append(word) }
@@ -115,7 +113,7 @@ let knownNames = ["django-filter", "djangorestframework", "django-cors-headers",
                   "django-mptt", "django-model-utils", "django-simple-history", "django-oauth-toolkit", "djangorestframework-simplejwt",
                   "django-silk", "django-axes", "django-ninja", "django-htmx", "django-jazzmin", "django-polymorphic", "django-anymail"]
 
-func sentence(_ random: inout Random, words n: Int, topic: String) -> String {
+func sentence(_ random: inout SeededGenerator, words n: Int, topic: String) -> String {
     var out: [String] = []
     out.reserveCapacity(n)
     for k in 0..<n {
@@ -125,7 +123,7 @@ func sentence(_ random: inout Random, words n: Int, topic: String) -> String {
 }
 
 func makeDocuments(_ count: Int) -> [StoredPackage] {
-    var random = Random(seed: 13)
+    var random = SeededGenerator(seed: 13)
     var names = Set<String>()
     let frameworks = ["3.2", "4.0", "4.1", "4.2", "5.0", "5.1", "5.2"]
     let pythons = ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13"]

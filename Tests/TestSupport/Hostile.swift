@@ -1,5 +1,7 @@
-/// Seeded, deterministic generation of hostile input for the fuzz tests: the same seed gives the
-/// same cases on every machine, so a failure names a case that can be replayed.
+import Foundation
+
+/// Seeded, deterministic generation (SplitMix64) for the fuzz tests, generated collections and the
+/// benchmarks: the same seed gives the same cases on every machine, so a failure can be replayed.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
@@ -17,6 +19,12 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     public mutating func pick<T>(_ values: [T]) -> T { values[Int(next() % UInt64(values.count))] }
     public mutating func chance(_ percent: Int) -> Bool { Int(next() % 100) < percent }
     public mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
+    /// Uniform in [0, 1).
+    public mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    /// Zipf-like: small indexes far more often, as words in real text (generated collections).
+    public mutating func skewed(_ n: Int, _ power: Double = 2.2) -> Int { min(n - 1, Int(pow(unit(), power) * Double(n))) }
+    /// A heavy-tailed figure (stars, downloads): most small, a few huge.
+    public mutating func pareto(_ scale: Double, _ alpha: Double) -> Int { Int(scale / pow(max(unit(), 1e-9), 1 / alpha)) - Int(scale) }
 }
 
 /// Values that have crashed or could crash a parser: numbers at and past every boundary, texts

@@ -11,7 +11,7 @@ import TrawlStore
 /// and a typo'd form ranks one level below its exact form.
 @Suite struct RelevanceRankingTests {
     /// Made-up six-letter words (no accidental matches with each other or with filler text).
-    static func word(_ random: inout SeededRandom) -> String {
+    static func word(_ random: inout SeededGenerator) -> String {
         let consonants = Array("bcdfghjklmnprstvz"), vowels = Array("aeiou")
         return String((0..<6).map { i in i % 2 == 0 ? consonants[random.below(consonants.count)] : vowels[random.below(vowels.count)] })
     }
@@ -25,7 +25,7 @@ import TrawlStore
     }
 
     static func collection(groups count: Int, seed: UInt64 = 3) -> (packages: [StoredPackage], groups: [Group]) {
-        var random = SeededRandom(seed: seed)
+        var random = SeededGenerator(seed: seed)
         var used: Set<String> = []
         func fresh() -> String {
             while true {
@@ -187,7 +187,7 @@ import TrawlStore
     /// (words split into Strings), over generated names, summaries, keywords and queries, typo'd
     /// ones included.
     @Test func theASCIIWayAgreesWithTheGeneralWay() {
-        var random = SeededRandom(seed: 99)
+        var random = SeededGenerator(seed: 99)
         let vocabulary = ["django", "debug", "toolbar", "debugtool", "rest", "restframework", "cache", "cach", "celery", "beat",
                           "redis", "red", "a", "x1", "forms", "form", "admin", "drf", "Toolbar", "REST", "api"]
         func pick() -> String { vocabulary[random.below(vocabulary.count)] }

@@ -13,7 +13,7 @@ import TrawlStore
     /// A deterministic collection: names and texts from a small vocabulary, numbers and lists
     /// from a seeded generator, so many queries match many documents and sorts have ties.
     static func collection(count: Int, seed: UInt64 = 7) -> [StoredPackage] {
-        var random = SeededRandom(seed: seed)
+        var random = SeededGenerator(seed: seed)
         let words = ["rest", "cache", "admin", "auth", "forms", "graphql", "search", "storage", "tasks", "celery", "markdown",
                      "jwt", "oauth", "filters", "tables", "upload", "widgets", "debug", "toolbar", "channels", "sitemap", "seo",
                      "i18n", "maps", "payments", "email", "import", "export", "history", "guardian", "polymorphic", "treebeard"]
@@ -124,7 +124,7 @@ import TrawlStore
         }
 
         // A query that is a package's name finds that package first, in memory and in SQL.
-        var random = SeededRandom(seed: 11)
+        var random = SeededGenerator(seed: 11)
         for _ in 0..<25 {
             let name = packages[random.below(packages.count)].document.name
             let query = SearchQuery(text: name, perPage: 5)
@@ -251,5 +251,3 @@ import TrawlStore
     }
 }
 
-/// SplitMix64: the same sequence on every machine.
-typealias SeededRandom = SplitMix64

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import TrawlCore
 import TrawlSearchIndex
 import TrawlStore
@@ -162,7 +163,7 @@ import TrawlStore
         #expect(checked > 80, "most queries match something")
 
         // A query that is exactly a package's name (as typed, any case) answers that package first.
-        var random = SeededRandom(seed: 5)
+        var random = SeededGenerator(seed: 5)
         for _ in 0..<40 {
             let name = documents[random.below(documents.count)].name
             for typed in [name, name.uppercased()] {
